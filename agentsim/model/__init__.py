@@ -1,0 +1,1 @@
+"""Pure pydantic data. Imports nothing else of agentsim."""
