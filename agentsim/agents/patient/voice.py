@@ -1,0 +1,136 @@
+"""How a persona tells facts: style and seeded, logged noise. Never which facts exist."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from agentsim.model.case import Fact, FactSlot
+from agentsim.model.persona import BiasKind, CommunicationStyle, Level, NoiseKind, Persona
+
+DEFAULT_UNKNOWN = ("No.", "Not that I know of.", "No, nothing like that.")
+
+# Lay wording for a low-literacy voice: the meaning stays, the jargon goes.
+_LAY = {
+    "hypertension": "high blood pressure", "hyperlipidaemia": "high cholesterol",
+    "myocardial infarction": "heart attack", "diabetes mellitus": "sugar diabetes",
+    "dyspnoea": "trouble breathing", "dyspnea": "trouble breathing", "nausea": "feeling sick",
+    "diaphoretic": "sweaty", "palpitations": "heart fluttering", "haematuria": "blood in my wee",
+    "hematuria": "blood in my pee", "syncope": "passing out", "analgesia": "painkillers",
+}
+
+_SWAPS = {
+    NoiseKind.BODY_PART_SWAP: [("left", "right"), ("right", "left"), ("arm", "shoulder"), ("chest", "stomach"),
+                               ("leg", "hip"), ("head", "neck"), ("back", "side")],
+    NoiseKind.SYMPTOM_CONFUSION: [("dizzy", "tired"), ("light-headed", "tired"), ("nausea", "indigestion"),
+                                  ("sick", "bloated"), ("short of breath", "tired"), ("numb", "weak"),
+                                  ("sweating", "hot"), ("burning", "aching"), ("sharp", "dull")],
+    NoiseKind.TEMPORAL_CHANGE: [("an hour ago", "this morning"), ("hours", "days"), ("days", "weeks"),
+                                ("weeks", "months"), ("yesterday", "a few days ago"), ("today", "yesterday")],
+}
+
+
+class Voice:
+    """Renders an answer in the persona's voice. `rng` is seeded per episode so noise is reproducible."""
+
+    def __init__(self, persona: Persona | None, rng: random.Random):
+        self.persona = persona
+        self.rng = rng
+        self._bias_told = False
+
+    def unknown(self) -> str:
+        options = self.persona.phrasing.unknown if self.persona and self.persona.phrasing.unknown else None
+        return self.rng.choice(options or DEFAULT_UNKNOWN)
+
+    def opening_bias(self) -> str | None:
+        """Biases show once, early: a patient with a self-diagnosis says so in the first minute."""
+        if self.persona is None or not self.persona.biases or self._bias_told:
+            return None
+        self._bias_told = True
+        return self.persona.biases[0].statement
+
+    def tell(self, facts: list[Fact]) -> tuple[str, list[Fact], list[dict[str, Any]]]:
+        """Text for these facts, the facts actually told (omission drops one), and the noise applied."""
+        noise: list[dict[str, Any]] = []
+        told = list(facts)
+        texts = [f.text for f in told]
+        rates = self.persona.noise if self.persona else {}
+        for kind in NoiseKind:
+            rate = rates.get(kind, 0.0)
+            if rate <= 0 or not told or self.rng.random() >= rate:
+                continue
+            i = self.rng.randrange(len(told))
+            before = texts[i]
+            after = self._apply(kind, told[i], before)
+            if after is None:
+                continue
+            if kind is NoiseKind.OMISSION:
+                noise.append({"kind": kind.value, "fact": told[i].id, "before": before, "after": ""})
+                del told[i], texts[i]
+            else:
+                noise.append({"kind": kind.value, "fact": told[i].id, "before": before, "after": after})
+                texts[i] = after
+        if not told:
+            return self.unknown(), [], noise
+        return self._style(texts), told, noise
+
+    def _apply(self, kind: NoiseKind, fact: Fact, text: str) -> str | None:
+        if kind is NoiseKind.OMISSION:
+            # the presenting complaint is never withheld: the patient came in about it
+            return None if fact.slot is FactSlot.PRESENTING_COMPLAINT else ""
+        if kind is NoiseKind.VAGUE_ANSWER:
+            return f"I'm not really sure... {text[0].lower()}{text[1:]} I think, roughly."
+        if kind is NoiseKind.SEVERITY_CHANGE:
+            changed = re.sub(r"\b([1-9]|10)\b(?= out of)", lambda m: str(min(10, int(m.group(1)) + 2)), text)
+            if changed == text:
+                changed = _replace_first(text, [("a bit", "really"), ("mild", "terrible"), ("quite", "extremely"),
+                                                ("really", "a little"), ("awful", "not too bad")])
+            return changed if changed != text else None
+        if kind is NoiseKind.SELF_DIAGNOSIS:
+            guess = next((b.statement for b in self.persona.biases if b.kind is BiasKind.SELF_DIAGNOSIS), None)
+            return f"{text} {guess}" if guess else None
+        changed = _replace_first(text, _SWAPS[kind])
+        return changed if changed != text else None
+
+    def _style(self, texts: list[str]) -> str:
+        persona = self.persona
+        if persona is None:
+            return " ".join(texts)
+        if persona.communication_style in {CommunicationStyle.TERSE, CommunicationStyle.STOIC}:
+            texts = [_first_clause(t) for t in texts]
+        if persona.health_literacy is Level.LOW:
+            texts = [_lay(t) for t in texts]
+        return " ".join(texts)
+
+    def wrap(self, body: str) -> str:
+        """One opener and maybe one tail per reply, however many questions it answers."""
+        persona = self.persona
+        if persona is None or not body:
+            return body
+        prefix = self.rng.choice(persona.phrasing.prefixes) if persona.phrasing.prefixes else ""
+        suffix = ""
+        if persona.phrasing.suffixes and persona.verbosity is not Level.LOW and self.rng.random() < 0.5:
+            suffix = self.rng.choice(persona.phrasing.suffixes)
+        if prefix and prefix[-1] not in ".!?" and not body.startswith("I "):
+            body = f"{body[0].lower()}{body[1:]}"
+        return f"{prefix} {body} {suffix}".strip()
+
+
+def _replace_first(text: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        pattern = re.compile(rf"\b{re.escape(old)}\b", re.IGNORECASE)
+        if pattern.search(text):
+            return pattern.sub(new, text, count=1)
+    return text
+
+
+def _first_clause(text: str) -> str:
+    clause = re.split(r"(?<=[a-z0-9])[,;]\s|\s(?:and|but|so)\s", text, maxsplit=1)[0].rstrip(".!")
+    return clause + "."
+
+
+def _lay(text: str) -> str:
+    for word, lay in _LAY.items():
+        text = re.sub(rf"\b{word}\b", lay, text, flags=re.IGNORECASE)
+    return text

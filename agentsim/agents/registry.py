@@ -1,0 +1,73 @@
+"""Names -> agent factories. Built-ins register here; plug-ins resolve through agentsim.agents.plugins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from agentsim.agents.base import Doctor, GatekeeperAgent, PatientAgent
+from agentsim.cases.errors import UserError
+from agentsim.model.case import GatekeeperView, PatientView
+from agentsim.model.catalogue import Catalogue
+from agentsim.model.persona import Persona
+
+
+def _checklist(**options: Any) -> Doctor:
+    from agentsim.agents.doctor.checklist import ChecklistDoctor
+
+    return ChecklistDoctor(**options)
+
+
+def _scripted(*, script: str | None = None, **options: Any) -> Doctor:
+    from agentsim.agents.doctor.scripted import ScriptedDoctor
+
+    if not script:
+        raise UserError("the scripted doctor needs a script: --doctor-opt script=PATH.yaml")
+    return ScriptedDoctor.from_file(script)
+
+
+DOCTORS: dict[str, Callable[..., Doctor]] = {"checklist": _checklist, "scripted": _scripted}
+DOCTOR_HELP = {
+    "checklist": "deterministic baseline: structured history, focused exam, tests, knowledge-base ranking",
+    "scripted": "replays actions from a YAML file (--doctor-opt script=PATH)",
+}
+
+
+def _retrieval(view: PatientView, *, persona: Persona | None, seed: int, **_: Any) -> PatientAgent:
+    from agentsim.agents.patient.retrieval import RetrievalPatient
+
+    return RetrievalPatient(view, persona=persona, seed=seed)
+
+
+def _rules(view: GatekeeperView, *, catalogue: Catalogue, **_: Any) -> GatekeeperAgent:
+    from agentsim.agents.gatekeeper.rules import RulesGatekeeper
+
+    return RulesGatekeeper(view, catalogue=catalogue)
+
+
+PATIENTS: dict[str, Callable[..., PatientAgent]] = {"retrieval": _retrieval}
+GATEKEEPERS: dict[str, Callable[..., GatekeeperAgent]] = {"rules": _rules}
+
+
+def make_doctor(name: str, **options: Any) -> Doctor:
+    factory = DOCTORS.get(name)
+    if factory is None:
+        raise UserError(f"unknown doctor {name!r}; built-in doctors: {', '.join(sorted(DOCTORS))}")
+    try:
+        return factory(**options)
+    except TypeError as exc:
+        raise UserError(f"doctor {name!r} rejected its options {sorted(options)}: {exc}") from None
+
+
+def make_patient(name: str, view: PatientView, **kwargs: Any) -> PatientAgent:
+    factory = PATIENTS.get(name)
+    if factory is None:
+        raise UserError(f"unknown patient {name!r}; available: {', '.join(sorted(PATIENTS))}")
+    return factory(view, **kwargs)
+
+
+def make_gatekeeper(name: str, view: GatekeeperView, **kwargs: Any) -> GatekeeperAgent:
+    factory = GATEKEEPERS.get(name)
+    if factory is None:
+        raise UserError(f"unknown gatekeeper {name!r}; available: {', '.join(sorted(GATEKEEPERS))}")
+    return factory(view, **kwargs)

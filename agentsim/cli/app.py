@@ -1,0 +1,42 @@
+"""The `agentsim` command. Heavy imports happen inside commands so `agentsim --help` stays fast."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from agentsim.cli import cases, consult, episodes
+
+app = typer.Typer(
+    name="agentsim",
+    help="Multi-agent diagnostic consultation simulator: doctor, patient and gatekeeper over OSCE case scripts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(cases.app, name="cases")
+app.add_typer(cases.import_app, name="import")
+app.add_typer(episodes.app, name="episodes")
+app.command("validate")(cases.validate)
+app.command("run")(consult.run)
+app.command("replay")(episodes.replay)
+app.command("export")(episodes.export)
+app.command("score")(episodes.score)
+
+
+def main() -> None:
+    from agentsim.cases.errors import UserError
+
+    try:
+        app()
+    except UserError as exc:
+        print(f"agentsim: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("agentsim: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""`agentsim cases ...`, `agentsim validate`, `agentsim import agentclinic`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Browse the case library.", no_args_is_help=True)
+import_app = typer.Typer(help="Convert cases from other simulators.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_cases(
+    specialty: Annotated[str | None, typer.Option(help="only this specialty, e.g. cardiology")] = None,
+    difficulty: Annotated[int | None, typer.Option(min=1, max=3, help="only this difficulty (1-3)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+) -> None:
+    """List the scenarios."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from agentsim.cases.library import load_all_cases
+
+    cases = [
+        c for c in load_all_cases()
+        if (specialty is None or c.specialty.value == specialty) and (difficulty is None or c.difficulty == difficulty)
+    ]
+    if as_json:
+        rows = [{"id": c.id, "title": c.title, "specialty": c.specialty.value, "setting": c.setting.value,
+                 "difficulty": c.difficulty, "tags": c.tags} for c in cases]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{len(cases)} cases")
+    for column in ("id", "specialty", "setting", "difficulty", "title"):
+        table.add_column(column)
+    for c in cases:
+        table.add_row(c.id, c.specialty.value, c.setting.value, str(c.difficulty), c.title)
+    Console().print(table)
+
+
+@app.command("show")
+def show_case(
+    case_id: Annotated[str, typer.Argument(help="case id or path")],
+    reveal: Annotated[bool, typer.Option(help="also show the diagnosis and rubric (for markers)")] = False,
+) -> None:
+    """Show a case card: what the doctor is handed (and with --reveal, the marker's sheet)."""
+    from rich.console import Console
+
+    from agentsim.cases.library import load_case
+    from agentsim.cli.render import case_card
+
+    Console().print(case_card(load_case(case_id), reveal=reveal))
+
+
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="files or folders (default: scenarios, personas, rubrics)")]
+    = None,
+) -> None:
+    """Validate scenarios, personas, rubrics and the test catalogue, with leak and reference lints."""
+    from rich.console import Console
+
+    from agentsim.cases.errors import UserError
+    from agentsim.cases.library import personas_dir, rubrics_dir, scenarios_dir
+    from agentsim.cases.lint import validate_paths
+
+    targets = paths or [scenarios_dir(), personas_dir(), rubrics_dir()]
+    missing = [p for p in targets if not p.exists()]
+    if missing:
+        raise UserError(f"no such file or folder: {', '.join(map(str, missing))}")
+    reports = validate_paths(list(targets))
+    console = Console(stderr=False, highlight=False)
+    bad = [r for r in reports if not r.ok]
+    for report in bad:
+        console.print(f"[red]✗[/] {report.path} ({report.kind.value})")
+        for error in report.errors:
+            console.print(f"    {error}", markup=False)
+    console.print(f"{len(reports) - len(bad)} valid, {len(bad)} invalid, {len(reports)} files")
+    if bad:
+        raise typer.Exit(2)
+    if not reports:
+        raise UserError("no YAML files found to validate")
+
+
+@import_app.command("agentclinic")
+def import_agentclinic(
+    source: Annotated[Path, typer.Argument(help="AgentClinic JSONL file (OSCE or NEJM schema)")],
+    out: Annotated[Path, typer.Option("--out", help="folder for the converted case files")],
+) -> None:
+    """Convert AgentClinic's public JSONL files into agentsim case scripts."""
+    from rich.console import Console
+
+    from agentsim.cases.importers.agentclinic import import_agentclinic as convert
+
+    report = convert(source, out)
+    console = Console(highlight=False)
+    for outcome in report.outcomes:
+        if outcome.status.value != "converted":
+            reasons = "; ".join([*outcome.reasons, *outcome.warnings])
+            console.print(f"line {outcome.line}: {outcome.status.value}: {reasons}", markup=False)
+    console.print(
+        f"read {report.read}, converted {report.converted}, flagged {report.flagged}, failed {report.failed}"
+        f" -> {out}"
+    )

@@ -1,0 +1,86 @@
+"""`agentsim run`: one consultation, shown live, scored, logged."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+
+def _parse_options(pairs: list[str]) -> dict[str, str]:
+    from agentsim.cases.errors import UserError
+
+    options: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise UserError(f"--doctor-opt expects key=value, got {pair!r}")
+        key, value = pair.split("=", 1)
+        options[key.strip()] = value
+    return options
+
+
+def run(
+    case: Annotated[str, typer.Argument(help="case id (see `agentsim cases list`) or path to a case file")],
+    doctor: Annotated[str, typer.Option(help="doctor agent")] = "checklist",
+    patient: Annotated[str, typer.Option(help="patient agent")] = "retrieval",
+    gatekeeper: Annotated[str, typer.Option(help="gatekeeper agent")] = "rules",
+    persona: Annotated[str | None, typer.Option(help="patient persona id (see personas/)")] = None,
+    max_turns: Annotated[int, typer.Option(min=1, help="doctor turns; the last must be a diagnosis")] = 20,
+    budget: Annotated[float | None, typer.Option(min=0, help="USD; when spent, the next turn must diagnose")] = None,
+    seed: Annotated[int, typer.Option(help="seed for persona noise")] = 0,
+    db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
+    = None,
+    doctor_opt: Annotated[list[str] | None, typer.Option("--doctor-opt", help="key=value for the doctor")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of panels")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="only the final summary line")] = False,
+) -> None:
+    """Play a whole consultation offline (or with configured agents), log it, and score it."""
+    from rich.console import Console
+
+    from agentsim.cli.render import score_card, turn_panel
+    from agentsim.engine.episode import run_episode
+    from agentsim.store.db import resolve_url
+
+    console = Console(highlight=False)
+    spent = 0.0
+
+    def show(turn) -> None:  # noqa: ANN001 - a Turn
+        nonlocal spent
+        spent += turn.cost
+        console.print(turn_panel(turn, spent=spent))
+
+    live = not (as_json or quiet)
+    result = run_episode(
+        case, doctor=doctor, patient=patient, gatekeeper=gatekeeper, persona=persona, max_turns=max_turns,
+        budget=budget, seed=seed, db=resolve_url(db), doctor_options=_parse_options(doctor_opt or []),
+        on_turn=show if live else None,
+    )
+    if as_json:
+        typer.echo(json.dumps(episode_json(result), indent=2))
+        return
+    if quiet:
+        s = result.score
+        verdict = f"likert {s.diagnosis.likert} ({'correct' if s.diagnosis.correct else 'incorrect'})" if s else "unscored"
+        typer.echo(f"{result.episode_id} {result.case_id} {result.termination.value} {verdict}")
+        return
+    console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
+    console.print(f"Replay with: agentsim replay {result.episode_id[:12]}" + (f" --db {db}" if db else ""))
+
+
+def episode_json(result) -> dict:  # noqa: ANN001 - an EpisodeResult
+    return {
+        "episode_id": result.episode_id,
+        "case_id": result.case_id,
+        "persona": result.persona,
+        "seed": result.seed,
+        "agents": result.agents.model_dump(mode="json"),
+        "termination": result.termination.value,
+        "error": result.error,
+        "diagnosis": result.diagnosis,
+        "score": result.score.summary() if result.score else None,
+        "turns": [
+            {"index": t.index, "role": t.role.value, "kind": t.kind.value, "text": t.text, "cost": t.cost}
+            for t in result.turns
+        ],
+    }

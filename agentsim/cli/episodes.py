@@ -1,0 +1,137 @@
+"""Stored episodes: list, replay, export, re-score. Everything here reads the log; nothing re-simulates."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Stored episodes.", no_args_is_help=True)
+
+DbOption = Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
+EpisodeArg = Annotated[str, typer.Argument(help="episode id, a unique prefix of one, or 'latest'")]
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    JSONL = "jsonl"
+    MD = "md"
+
+
+@app.command("list")
+def list_episodes(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="how many, newest first")] = 20,
+    case: Annotated[str | None, typer.Option(help="only this case id")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List stored episodes, newest first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from agentsim.store.queries import list_episodes as query
+
+    rows = query(db=db, limit=limit, case_id=case)
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2, default=str))
+        return
+    table = Table(title=f"{len(rows)} episodes")
+    for column in ("id", "case", "doctor", "persona", "status", "termination", "diagnosis", "cost", "started"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r.id[:12], r.case_id, r.doctor, r.persona or "-", r.status, r.termination or "-",
+                      r.diagnosis or "-", f"${r.total_cost:,.0f}", f"{r.started_at:%Y-%m-%d %H:%M:%S}")
+    Console().print(table)
+
+
+def replay(
+    episode: EpisodeArg,
+    db: DbOption = None,
+    speed: Annotated[float, typer.Option(min=0, help="seconds between turns (0: all at once)")] = 0.6,
+    step: Annotated[bool, typer.Option("--step", help="wait for Enter between turns")] = False,
+) -> None:
+    """Replay a stored consultation in the terminal."""
+    import time
+
+    from rich.console import Console
+
+    from agentsim.cases.library import load_case
+    from agentsim.cli.render import case_card, running_spent, score_card, turn_panel
+    from agentsim.store.queries import load_episode
+
+    result = load_episode(episode, db=db)
+    console = Console(highlight=False)
+    try:
+        console.print(case_card(load_case(result.case_id)))
+    except Exception:  # noqa: BLE001 - a replay must work even if the case file has since gone
+        console.print(f"[bold]Case[/] {result.case_id} (case file not available)")
+    for turn, spent in zip(result.turns, running_spent(result.turns), strict=True):
+        console.print(turn_panel(turn, spent=spent))
+        if step:
+            input()
+        elif speed:
+            time.sleep(speed)
+    console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
+
+
+def export(
+    episode: EpisodeArg,
+    db: DbOption = None,
+    format: Annotated[ExportFormat, typer.Option("--format", help="json, jsonl (one turn a line) or md")]
+    = ExportFormat.JSON,
+) -> None:
+    """Export a stored episode to stdout."""
+    from agentsim.store.queries import load_episode
+
+    result = load_episode(episode, db=db)
+    if format is ExportFormat.JSON:
+        typer.echo(result.model_dump_json(indent=2))
+    elif format is ExportFormat.JSONL:
+        for turn in result.turns:
+            typer.echo(json.dumps({"episode_id": result.episode_id, **turn.model_dump(mode="json")}))
+    else:
+        typer.echo(markdown(result))
+
+
+def markdown(result) -> str:  # noqa: ANN001 - an EpisodeResult
+    lines = [f"# Episode {result.episode_id}", "", f"- case: `{result.case_id}`",
+             f"- doctor: {result.agents.doctor}; patient: {result.agents.patient}; "
+             f"gatekeeper: {result.agents.gatekeeper}; persona: {result.persona or 'none'}; seed: {result.seed}",
+             f"- termination: {result.termination.value}", ""]
+    for turn in result.turns:
+        cost = f" (${turn.cost:,.0f})" if turn.cost else ""
+        lines.append(f"**{turn.role.value} · {turn.kind.value}**{cost}: {turn.text}".replace("\n", "  \n"))
+        lines.append("")
+    if result.score:
+        s = result.score
+        lines += ["## Score", "", f"- diagnosis: {s.diagnosis.likert}/5 ({'correct' if s.diagnosis.correct else 'incorrect'})"
+                  f" — {s.diagnosis.explanation}", f"- history coverage: {s.history.coverage:.0%}; missed: "
+                  f"{', '.join(s.history.missed) or 'none'}", f"- cost: ${s.cost.total:,.0f}", f"- overall: {s.overall:.2f}"]
+    return "\n".join(lines)
+
+
+def score(
+    episode: EpisodeArg,
+    db: DbOption = None,
+    rubric: Annotated[str, typer.Option(help="rubric id or path")] = "default",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    save: Annotated[bool, typer.Option(help="store the new score with the episode")] = True,
+) -> None:
+    """Re-score a stored episode from its turns (no re-run)."""
+    from rich.console import Console
+
+    from agentsim.cases.library import load_case, load_catalogue, load_rubric
+    from agentsim.cli.render import score_card
+    from agentsim.judge.rubric import score_turns
+    from agentsim.store.queries import load_episode, save_score
+
+    result = load_episode(episode, db=db)
+    new = score_turns(load_case(result.case_id), result.turns, rubric=load_rubric(rubric), catalogue=load_catalogue())
+    if save:
+        save_score(result.episode_id, new, db=db)
+    if as_json:
+        typer.echo(json.dumps({"episode_id": result.episode_id, "score": new.summary()}, indent=2))
+        return
+    Console(highlight=False).print(score_card(new, termination=result.termination.value, episode_id=result.episode_id))

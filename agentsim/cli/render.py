@@ -1,0 +1,79 @@
+"""Terminal rendering with rich: case cards, turn panels, score cards. The only place that draws."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from agentsim.model.case import Case
+from agentsim.model.episode import Role, Turn, TurnKind
+from agentsim.model.score import Score
+
+ROLE_STYLE = {Role.DOCTOR: "cyan", Role.PATIENT: "green", Role.GATEKEEPER: "magenta", Role.SYSTEM: "yellow"}
+ROLE_TITLE = {Role.DOCTOR: "Doctor", Role.PATIENT: "Patient", Role.GATEKEEPER: "Examiner", Role.SYSTEM: "System"}
+
+
+def case_card(case: Case, *, reveal: bool = False) -> Panel:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Case", f"{case.id}  (v{case.version}, {case.author}, {case.license})")
+    table.add_row("Specialty", f"{case.specialty.value} · {case.setting.value} · difficulty {case.difficulty}")
+    table.add_row("Brief", case.doctor_view().brief)
+    table.add_row("Patient", case.patient.demographics.describe())
+    table.add_row("Scripted", f"{len(case.patient.facts)} facts, {len(case.exam)} exam findings, "
+                              f"{len(case.tests)} tests")
+    if reveal:
+        d = case.diagnosis
+        table.add_row("Diagnosis", f"{d.primary}" + (f" ({d.icd10})" if d.icd10 else ""))
+        table.add_row("Differential", "; ".join(i.diagnosis for i in d.differential))
+        table.add_row("Must ask", ", ".join(m if isinstance(m, str) else m.statement for m in case.rubric.must_ask))
+        table.add_row("Expected tests", ", ".join(case.rubric.expected_tests))
+    return Panel(table, title=case.title, border_style="blue")
+
+
+def turn_panel(turn: Turn, *, spent: float) -> Panel:
+    style = ROLE_STYLE[turn.role]
+    subtitle = f"${spent:,.0f} spent"
+    if turn.cost:
+        subtitle = f"+${turn.cost:,.0f} · {subtitle}"
+    title = f"{ROLE_TITLE[turn.role]} · {turn.kind.value}"
+    return Panel(Text(turn.text), title=title, title_align="left", subtitle=subtitle, subtitle_align="right",
+                 border_style=style)
+
+
+def score_card(score: Score | None, *, termination: str, episode_id: str) -> Panel:
+    if score is None:
+        return Panel(f"No score (termination: {termination}).", title="Score", border_style="red")
+    d = score.diagnosis
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    verdict = "[green]correct[/]" if d.correct else "[red]incorrect[/]"
+    table.add_row("Diagnosis", f"{d.likert}/5 {verdict}: {d.explanation}")
+    h = score.history
+    missed = ", ".join(h.missed) if h.missed else "none"
+    table.add_row("History", f"{h.coverage:.0%} of must-ask items covered; missed: {missed}")
+    s = score.safety
+    table.add_row("Tests", f"expected ordered: {', '.join(s.expected_tests_ordered) or 'none'}; "
+                           f"missed: {', '.join(s.expected_tests_missed) or 'none'}")
+    c = score.cost
+    table.add_row("Cost", f"${c.total:,.0f} ({c.visits} visit(s) ${c.visit_cost:,.0f} + tests ${c.test_cost:,.0f})")
+    e = score.efficiency
+    table.add_row("Efficiency", f"{e.turns} doctor turns: {e.questions} questions, {e.exams} exams, {e.tests} tests")
+    table.add_row("Overall", f"{score.overall:.2f}   termination: {termination}")
+    return Panel(Group(table), title=f"Score · episode {episode_id[:12]}", border_style="green" if d.correct else "red")
+
+
+def running_spent(turns: list[Turn]) -> list[float]:
+    total, out = 0.0, []
+    for turn in turns:
+        total += turn.cost
+        out.append(total)
+    return out
+
+
+def is_visible(turn: Turn) -> bool:
+    return turn.kind is not TurnKind.NOTICE or turn.role is Role.SYSTEM

@@ -1,0 +1,84 @@
+"""Map a patient-directed question to the case facts that answer it: slot cues + aliases + word overlap +
+semantic similarity. Deterministic for a given case and question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agentsim.match.semantic import embed, similarities
+from agentsim.match.slots import SYMPTOM_SLOTS, detect_slots
+from agentsim.match.text import content_tokens, contains_phrase, normalise, stem
+from agentsim.model.case import Fact, FactSlot
+
+# weights and thresholds tuned on bench/eval/patient_questions.yaml (see bench/README.md)
+W_ALIAS, W_SLOT, W_OVERLAP, W_SEMANTIC = 1.0, 0.8, 0.7, 0.9
+THRESHOLD = 0.95
+KEEP_RATIO = 0.8
+MAX_FACTS = 3
+
+
+@dataclass(frozen=True)
+class FactMatch:
+    fact: Fact
+    score: float
+
+
+@dataclass
+class _Entry:
+    fact: Fact
+    aliases_norm: list[str]
+    stems: frozenset[str]
+
+
+class FactIndex:
+    def __init__(self, facts: list[Fact]):
+        self.entries = [
+            _Entry(
+                fact=f,
+                aliases_norm=[normalise(a) for a in f.aliases if normalise(a)],
+                stems=frozenset(stem(t) for t in content_tokens(" ".join([f.text, *f.aliases]))),
+            )
+            for f in facts
+        ]
+        self._matrix: np.ndarray | None = None
+
+    @property
+    def matrix(self) -> np.ndarray:
+        if self._matrix is None:
+            self._matrix = embed([f"{e.fact.text} {' '.join(e.fact.aliases)}" for e in self.entries])
+        return self._matrix
+
+    def match(self, question: str) -> tuple[list[FactMatch], set[FactSlot]]:
+        """The facts that answer `question` (best first) and the history slots it asked about."""
+        slots = detect_slots(question)
+        q_norm = normalise(question)
+        q_stems = {stem(t) for t in content_tokens(question)}
+        sims = similarities(question, self.matrix)
+        scored: list[FactMatch] = []
+        for i, entry in enumerate(self.entries):
+            alias = max((self._alias_strength(a, q_norm) for a in entry.aliases_norm), default=0.0)
+            slot = slots.get(entry.fact.slot, 0.0)
+            overlap = len(q_stems & entry.stems) / len(q_stems) if q_stems else 0.0
+            sem = max(0.0, float(sims[i]))
+            score = W_ALIAS * alias + W_SLOT * slot + W_OVERLAP * overlap + W_SEMANTIC * sem
+            # a pertinent negative is only right when the question names the thing it denies
+            if entry.fact.slot in SYMPTOM_SLOTS and alias == 0.0 and overlap == 0.0:
+                score *= 0.6
+            scored.append(FactMatch(entry.fact, score))
+        scored.sort(key=lambda m: (-m.score, m.fact.id))
+        if not scored or scored[0].score < THRESHOLD:
+            return [], set(slots)
+        best = scored[0].score
+        keep = [m for m in scored if m.score >= max(THRESHOLD, KEEP_RATIO * best)][:MAX_FACTS]
+        return keep, set(slots)
+
+    @staticmethod
+    def _alias_strength(alias: str, q_norm: str) -> float:
+        if contains_phrase(q_norm, alias):
+            return 1.0 if " " in alias else 0.8
+        # plural or tense variants of a one-word alias ('coughs', 'coughing')
+        if " " not in alias and len(alias) > 3 and any(stem(t) == stem(alias) for t in q_norm.split()):
+            return 0.7
+        return 0.0

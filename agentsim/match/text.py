@@ -1,0 +1,82 @@
+"""Normalising clinical free text: case, punctuation, US/UK spelling, and splitting multi-part questions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# UK -> US: both sides normalise to one spelling so "haemoglobin" and "hemoglobin" match.
+_SPELLING = [
+    ("haem", "hem"), ("aemia", "emia"), ("oesoph", "esoph"), ("oedema", "edema"), ("paed", "ped"),
+    ("ischaem", "ischem"), ("leukaem", "leukem"), ("gynaec", "gynec"), ("foetal", "fetal"),
+    ("diarrhoea", "diarrhea"), ("dyspnoea", "dyspnea"), ("orthopnoea", "orthopnea"), ("coeliac", "celiac"),
+    ("oestrogen", "estrogen"), ("anaesth", "anesth"), ("tumour", "tumor"), ("colour", "color"),
+    ("behaviour", "behavior"), ("faec", "fec"), ("sulph", "sulf"), ("centre", "center"), ("litre", "liter"),
+    ("immunis", "immuniz"), ("mould", "mold"), ("apnoea", "apnea"), ("aluminium", "aluminum"),
+]
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+STOPWORDS = frozenset(
+    """a an the and or of to in on at for with by from is are was were be been being do does did have has
+    had you your yours i me my we our it its this that these those any anything some something there here
+    what which who whom whose when where why how can could would should will shall may might must please
+    tell about ever recently currently now just also get got just very much many more most other else
+    if then than so as into up out over under again please ok okay well right doctor let lets us she he
+    her his him they them their mr mrs ms""".split()
+)
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("&", " and ")
+    for uk, us in _SPELLING:
+        if uk in text:
+            text = text.replace(uk, us)
+    return " ".join(_WORD.findall(text))
+
+
+def tokens(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def content_tokens(text: str) -> list[str]:
+    return [t for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+
+
+def stem(token: str) -> str:
+    """A crude plural/tense folding: enough for 'pains'/'pain', 'started'/'start'."""
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if len(token) > len(suffix) + 3 and token.endswith(suffix):
+            return token[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return token
+
+
+def contains_phrase(haystack_norm: str, phrase: str) -> bool:
+    """Whole-word phrase containment on normalised text."""
+    needle = normalise(phrase)
+    if not needle:
+        return False
+    return f" {needle} " in f" {haystack_norm} "
+
+
+_SPLIT = re.compile(r"(?<=[?;])\s+|\?$|\n+|(?<=[.!])\s+(?=[A-Z])")
+_ALSO = re.compile(r",?\s+\b(?:and also|also|and (?:do|does|did|have|has|are|is|any|what|how|when|where)"
+                   r"|plus)\b\s+", re.IGNORECASE)
+
+
+def split_questions(text: str) -> list[str]:
+    """Several questions in one turn get several answers: split on question marks, semicolons, sentence
+    breaks and 'and do you...'-style joins. Keeps the joining verb with the second part."""
+    parts: list[str] = []
+    for chunk in _SPLIT.split(text.strip()):
+        if not chunk or not chunk.strip(" ?.;!"):
+            continue
+        pieces = _ALSO.split(chunk)
+        joins = _ALSO.findall(chunk)
+        parts.append(pieces[0])
+        for join, piece in zip(joins, pieces[1:], strict=False):
+            lead = join.strip(", ").split()[-1]
+            keep_lead = lead.lower() not in {"also", "plus"}
+            parts.append(f"{lead} {piece}" if keep_lead else piece)
+    return [p.strip(" ,.;?!") for p in parts if p.strip(" ,.;?!")]

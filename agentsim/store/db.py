@@ -1,0 +1,58 @@
+"""Engine and session: SQLite by default (WAL, so readers never block the writer), any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session, SQLModel, create_engine
+
+from agentsim.cases.errors import UserError
+
+DEFAULT_DB = "sqlite:///agentsim.db"
+
+
+def resolve_url(db: str | Path | None) -> str:
+    """`--db` wins, then AGENTSIM_DB, then ./agentsim.db. A bare path means a SQLite file."""
+    value = str(db) if db else os.environ.get("AGENTSIM_DB") or DEFAULT_DB
+    if "://" not in value:
+        value = f"sqlite:///{value}"
+    return value
+
+
+@cache
+def get_engine(url: str) -> Engine:
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        from agentsim.store import tables  # noqa: F401 - registers the tables
+
+        SQLModel.metadata.create_all(engine)
+    except ArgumentError as exc:
+        raise UserError(f"bad database URL {url!r}: {exc}") from None
+    except OperationalError as exc:
+        raise UserError(f"cannot open database {url!r}: {exc.orig}") from None
+    except ModuleNotFoundError as exc:
+        raise UserError(f"database driver missing for {url!r}: {exc.name} is not installed") from None
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+    cursor = dbapi_conn.cursor()
+    # WAL + NORMAL: each turn commit is durable against a process crash and costs well under a millisecond
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def session(db: str | Path | None = None) -> Session:
+    return Session(get_engine(resolve_url(db)), expire_on_commit=False)

@@ -1,0 +1,86 @@
+"""SQLModel tables: runs, episodes, turns, scores. The same code serves SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RunRow(SQLModel, table=True):
+    __tablename__ = "runs"
+
+    id: str = Field(primary_key=True)
+    name: str = ""
+    status: str = "running"
+    spec: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+
+
+class EpisodeRow(SQLModel, table=True):
+    __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_run_key", "run_id", "key"),)
+
+    id: str = Field(primary_key=True)
+    run_id: str | None = Field(default=None, foreign_key="runs.id", index=True)
+    key: str | None = Field(default=None, description="run/case/doctor/persona/seed: resume idempotency")
+    case_id: str = Field(index=True)
+    persona: str | None = None
+    doctor: str
+    patient: str
+    gatekeeper: str
+    agent_config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    seed: int = 0
+    max_turns: int = 20
+    budget: float | None = None
+    status: str = Field(default="running", index=True)
+    termination: str | None = None
+    error: str | None = None
+    diagnosis: str | None = None
+    total_cost: float = 0.0
+    n_turns: int = 0
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    duration_ms: float | None = None
+
+
+class TurnRow(SQLModel, table=True):
+    __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("episode_id", "index", name="uq_turn_episode_index"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    episode_id: str = Field(foreign_key="episodes.id", index=True)
+    index: int
+    role: str
+    kind: str
+    text: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    cost: float = 0.0
+    tokens_prompt: int = 0
+    tokens_completion: int = 0
+    latency_ms: float = 0.0
+    synthetic: bool = False
+    noise: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ScoreRow(SQLModel, table=True):
+    __tablename__ = "scores"
+
+    id: int | None = Field(default=None, primary_key=True)
+    episode_id: str = Field(foreign_key="episodes.id", index=True)
+    judge: str
+    diagnosis_likert: int
+    diagnosis_correct: bool
+    history_coverage: float
+    total_cost: float
+    overall: float
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
