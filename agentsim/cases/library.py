@@ -59,7 +59,7 @@ def load_case_file(path: Path) -> Case:
 def load_case(path_or_id: str | Path) -> Case:
     """Load a case by file path or by id from the scenario library."""
     path = Path(path_or_id)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
+    if path.suffix in {".yaml", ".yml"}:  # only case files are read as paths: never an arbitrary file
         return load_case_file(path)
     name = str(path_or_id)
     if not _is_slug(name):

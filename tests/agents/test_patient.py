@@ -74,7 +74,7 @@ def test_noise_is_seeded_and_logged(stemi):
     assert replies[0].text == replies[1].text
     logged = replies[0].noise
     assert logged and logged[0]["kind"] == "severity_change"
-    assert logged[0]["before"] != logged[0]["after"] and logged[0]["after"] in replies[0].text
+    assert logged[0]["before"] != logged[0]["after"] and logged[0]["after"][1:] in replies[0].text
 
 
 def test_omission_is_logged_and_the_fact_not_counted_as_told(stemi):

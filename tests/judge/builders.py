@@ -16,7 +16,9 @@ class TurnList:
         self.turns: list[Turn] = []
 
     def add(self, role: Role, kind: TurnKind, text: str = "", **payload: Any) -> TurnList:
-        self.turns.append(Turn(index=len(self.turns), role=role, kind=kind, text=text or kind.value, payload=payload))
+        self.turns.append(
+            Turn(index=len(self.turns), role=role, kind=kind, text=text or kind.value, payload=payload)
+        )
         return self
 
     def opening(self, *facts: str) -> TurnList:
@@ -32,7 +34,9 @@ class TurnList:
         return self.add(Role.DOCTOR, TurnKind.EXAMINE, request, action="examine", request=request)
 
     def exam_result(self, *systems: str) -> TurnList:
-        return self.add(Role.GATEKEEPER, TurnKind.EXAM_RESULT, "findings", systems=list(systems), matched=True)
+        return self.add(
+            Role.GATEKEEPER, TurnKind.EXAM_RESULT, "findings", systems=list(systems), matched=True
+        )
 
     def order(self, *tests: str) -> TurnList:
         return self.add(Role.DOCTOR, TurnKind.ORDER, ", ".join(tests), action="order", tests=list(tests))
@@ -42,15 +46,22 @@ class TurnList:
 
     def diagnose(self, diagnosis: str) -> TurnList:
         return self.add(
-            Role.DOCTOR, TurnKind.DIAGNOSE, diagnosis, action="diagnose", diagnosis=diagnosis,
-            differential=[], rationale="",
+            Role.DOCTOR,
+            TurnKind.DIAGNOSE,
+            diagnosis,
+            action="diagnose",
+            diagnosis=diagnosis,
+            differential=[],
+            rationale="",
         )
 
     def notice(self, reason: str = "final turn") -> TurnList:
         return self.add(Role.SYSTEM, TurnKind.NOTICE, reason, reason=reason)
 
 
-def result(test_id: str | None, price: float, status: str = "resulted", name: str | None = None) -> dict[str, Any]:
+def result(
+    test_id: str | None, price: float, status: str = "resulted", name: str | None = None
+) -> dict[str, Any]:
     return {
         "requested": name or test_id or "something",
         "test_id": test_id,
@@ -61,11 +72,13 @@ def result(test_id: str | None, price: float, status: str = "resulted", name: st
     }
 
 
-def catalogue(**prices: float) -> Catalogue:
+def make_catalogue(**prices: float) -> Catalogue:
     return Catalogue(
         visit_fee_usd=300.0,
         entries=[
-            CatalogueEntry(id=i.replace("_", "-"), name=i, category="lab", price_usd=p, normal_result="normal")
+            CatalogueEntry(
+                id=i.replace("_", "-"), name=i, category="lab", price_usd=p, normal_result="normal"
+            )
             for i, p in prices.items()
         ],
     )
@@ -74,7 +87,7 @@ def catalogue(**prices: float) -> Catalogue:
 SCALE = [LikertLevel(score=s, label=f"level {s}", description=f"level {s}") for s in range(1, 6)]
 
 
-def rubric(
+def make_rubric(
     weights: dict[Axis, float] | None = None,
     *,
     llm: tuple[Axis, ...] = (Axis.COMMUNICATION,),
@@ -84,7 +97,11 @@ def rubric(
     threshold: int = 4,
 ) -> RubricConfig:
     weights = weights or {
-        Axis.HISTORY: 0.2, Axis.DIAGNOSIS: 0.4, Axis.COST: 0.1, Axis.EFFICIENCY: 0.1, Axis.SAFETY: 0.2,
+        Axis.HISTORY: 0.2,
+        Axis.DIAGNOSIS: 0.4,
+        Axis.COST: 0.1,
+        Axis.EFFICIENCY: 0.1,
+        Axis.SAFETY: 0.2,
         Axis.COMMUNICATION: 0.0,
     }
     return RubricConfig(
@@ -92,7 +109,9 @@ def rubric(
         description="hand-built for tests",
         axes=[
             AxisConfig(
-                axis=axis, weight=w, description=axis.value,
+                axis=axis,
+                weight=w,
+                description=axis.value,
                 judged_by=JudgeKind.LLM if axis in llm else JudgeKind.DETERMINISTIC,
             )
             for axis, w in weights.items()

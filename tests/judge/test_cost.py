@@ -3,21 +3,26 @@ import pytest
 from agentsim.cases.library import load_case
 from agentsim.judge.cost import count_visits, grade_cost, grade_efficiency, grade_safety
 
-from .builders import TurnList, catalogue, result
+from .builders import TurnList, make_catalogue, result
 
 STEMI = load_case("chest-pain-stemi")
-CATALOGUE = catalogue(ecg=50.0, troponin=80.0, cbc=30.0)
+CATALOGUE = make_catalogue(ecg=50.0, troponin=80.0, cbc=30.0)
 
 
 def test_visits_ask_ask_examine_order_ask_diagnose() -> None:
     turns = (
         TurnList()
         .opening("pc_chest_pain")
-        .ask().answer()
-        .ask().answer()
-        .examine().exam_result("cardiovascular")
-        .order("ECG").results(result("ecg", 50.0))
-        .ask().answer()
+        .ask()
+        .answer()
+        .ask()
+        .answer()
+        .examine()
+        .exam_result("cardiovascular")
+        .order("ECG")
+        .results(result("ecg", 50.0))
+        .ask()
+        .answer()
         .diagnose("STEMI")
         .turns
     )
@@ -48,13 +53,15 @@ def test_visit_counting(build, visits: int) -> None:
 def test_prices_from_catalogue_repeats_and_fallback() -> None:
     turns = (
         TurnList()
-        .order("ECG", "troponin", "vague bloods", "tarot").results(
+        .order("ECG", "troponin", "vague bloods", "tarot")
+        .results(
             result("ecg", 999.0),  # catalogue price wins over the stored one
             result("troponin", 80.0),
             result(None, 0.0, status="refused", name="vague bloods"),
             result(None, 0.0, status="unknown", name="tarot"),
         )
-        .order("troponin", "lipids").results(
+        .order("troponin", "lipids")
+        .results(
             result("troponin", 80.0),  # ordered twice, charged twice
             result("lipid-panel", 45.5, name="Lipid panel"),  # not in the catalogue: stored price
         )
@@ -78,10 +85,16 @@ def test_efficiency_counts_doctor_turns() -> None:
     turns = (
         TurnList()
         .opening()
-        .ask().answer().ask().answer()
-        .examine().exam_result("vitals")
-        .order("ECG", "troponin").results(result("ecg", 50.0), result("troponin", 80.0))
-        .order("CBC").results(result("cbc", 30.0))
+        .ask()
+        .answer()
+        .ask()
+        .answer()
+        .examine()
+        .exam_result("vitals")
+        .order("ECG", "troponin")
+        .results(result("ecg", 50.0), result("troponin", 80.0))
+        .order("CBC")
+        .results(result("cbc", 30.0))
         .notice()
         .diagnose("STEMI")
         .turns
@@ -94,7 +107,8 @@ def test_efficiency_counts_doctor_turns() -> None:
 def test_safety_expected_tests_from_resulted_ids() -> None:
     turns = (
         TurnList()
-        .order("ECG", "troponin").results(result("ecg", 50.0), result("troponin", 0.0, status="refused"))
+        .order("ECG", "troponin")
+        .results(result("ecg", 50.0), result("troponin", 0.0, status="refused"))
         .turns
     )
     score = grade_safety(STEMI, turns)

@@ -6,7 +6,7 @@ from agentsim.model.case import Diagnosis, DifferentialItem
 
 
 @pytest.fixture(scope="module")
-def stemi() -> Diagnosis:
+def stemi_dx() -> Diagnosis:
     return load_case("chest-pain-stemi").diagnosis
 
 
@@ -66,8 +66,8 @@ STEMI_TABLE = [
 
 
 @pytest.mark.parametrize(("answer", "likert"), STEMI_TABLE)
-def test_stemi_likert_table(stemi: Diagnosis, answer: str, likert: int) -> None:
-    score = grade_diagnosis(answer, stemi)
+def test_stemi_likert_table(stemi_dx: Diagnosis, answer: str, likert: int) -> None:
+    score = grade_diagnosis(answer, stemi_dx)
     assert score.likert == likert, score.explanation
     assert score.correct is (likert >= 4)
     assert score.explanation.startswith(f"{likert}:")
@@ -100,9 +100,17 @@ def test_stemi_likert_table(stemi: Diagnosis, answer: str, likert: int) -> None:
         ("Haemorrhagic stroke", SAH, 3),
         ("Aspiration pneumonia", PNEUMONIA, 3),
         ("Anaemia", Diagnosis(primary="Iron deficiency anaemia", category="Anaemia"), 3),
-        ("Ulcerative colitis", Diagnosis(primary="Crohn's disease", category="Inflammatory bowel disease"), 3),
+        (
+            "Ulcerative colitis",
+            Diagnosis(primary="Crohn's disease", category="Inflammatory bowel disease"),
+            3,
+        ),
         # "irritable bowel" is not the head "inflammatory bowel"; the category is not used for overlap
-        ("Irritable bowel syndrome", Diagnosis(primary="Crohn's disease", category="Inflammatory bowel disease"), 1),
+        (
+            "Irritable bowel syndrome",
+            Diagnosis(primary="Crohn's disease", category="Inflammatory bowel disease"),
+            1,
+        ),
         # overlap through a key finding / organ
         ("Tension headache", SAH, 2),
         ("Lung cancer", PNEUMONIA, 2),
@@ -115,8 +123,8 @@ def test_likert_hand_built(answer: str, diagnosis: Diagnosis, likert: int) -> No
 
 
 @pytest.mark.parametrize("answer", ["Aortic dissection", "Pulmonary embolism", "Acute pericarditis", "PE"])
-def test_differential_is_capped_at_two(stemi: Diagnosis, answer: str) -> None:
-    score = grade_diagnosis(answer, stemi)
+def test_differential_is_capped_at_two(stemi_dx: Diagnosis, answer: str) -> None:
+    score = grade_diagnosis(answer, stemi_dx)
     assert score.likert <= 2
     assert not score.correct
     assert "differential" in score.explanation
@@ -128,40 +136,40 @@ def test_differential_cap_overrides_qualifier_rule() -> None:
     assert "capped at 2" in score.explanation and "Chronic pancreatitis" in score.explanation
 
 
-def test_exact_match_reports_matched_name(stemi: Diagnosis) -> None:
-    score = grade_diagnosis("inferior stemi", stemi)
-    assert score.matched == "Inferior STEMI" or score.matched == stemi.primary
+def test_exact_match_reports_matched_name(stemi_dx: Diagnosis) -> None:
+    score = grade_diagnosis("inferior stemi_dx", stemi_dx)
+    assert score.matched == "Inferior STEMI" or score.matched == stemi_dx.primary
     assert "exact" in score.explanation
-    synonym = grade_diagnosis("ST elevation MI", stemi)
+    synonym = grade_diagnosis("ST elevation MI", stemi_dx)
     assert synonym.matched in ("STEMI", "ST-elevation myocardial infarction")
     assert "synonym" in synonym.explanation
 
 
-def test_more_specific_and_qualifier_explanations(stemi: Diagnosis) -> None:
-    assert "more specific" in grade_diagnosis("Acute inferior STEMI", stemi).explanation
-    off = grade_diagnosis("Anterior STEMI", stemi)
+def test_more_specific_and_qualifier_explanations(stemi_dx: Diagnosis) -> None:
+    assert "more specific" in grade_diagnosis("Acute inferior STEMI", stemi_dx).explanation
+    off = grade_diagnosis("Anterior STEMI", stemi_dx)
     assert "anterior" in off.explanation and "inferior" in off.explanation
     assert off.matched is not None
 
 
-def test_lower_scores_have_no_matched_name(stemi: Diagnosis) -> None:
+def test_lower_scores_have_no_matched_name(stemi_dx: Diagnosis) -> None:
     for answer in ("NSTEMI", "Heart failure", "Costochondritis"):
-        assert grade_diagnosis(answer, stemi).matched is None
+        assert grade_diagnosis(answer, stemi_dx).matched is None
 
 
-def test_threshold_sets_correct(stemi: Diagnosis) -> None:
-    assert grade_diagnosis("Anterior STEMI", stemi, threshold=4).correct
-    assert not grade_diagnosis("Anterior STEMI", stemi, threshold=5).correct
-    assert grade_diagnosis("NSTEMI", stemi, threshold=3).correct
-    assert not grade_diagnosis("", stemi, threshold=1).correct
+def test_threshold_sets_correct(stemi_dx: Diagnosis) -> None:
+    assert grade_diagnosis("Anterior STEMI", stemi_dx, threshold=4).correct
+    assert not grade_diagnosis("Anterior STEMI", stemi_dx, threshold=5).correct
+    assert grade_diagnosis("NSTEMI", stemi_dx, threshold=3).correct
+    assert not grade_diagnosis("", stemi_dx, threshold=1).correct
 
 
-def test_hedged_answer_graded_on_first_alternative(stemi: Diagnosis) -> None:
-    assert grade_diagnosis("STEMI vs pericarditis", stemi).likert == 5
-    first_wrong = grade_diagnosis("Pericarditis or STEMI", stemi)
+def test_hedged_answer_graded_on_first_alternative(stemi_dx: Diagnosis) -> None:
+    assert grade_diagnosis("STEMI vs pericarditis", stemi_dx).likert == 5
+    first_wrong = grade_diagnosis("Pericarditis or STEMI", stemi_dx)
     assert first_wrong.likert <= 2
     assert "graded the committed part" in first_wrong.explanation
-    assert grade_diagnosis("Pericarditis mimicking STEMI", stemi).likert <= 2
+    assert grade_diagnosis("Pericarditis mimicking STEMI", stemi_dx).likert <= 2
 
 
 def test_ambiguous_abbreviations_need_capitals() -> None:
@@ -170,6 +178,6 @@ def test_ambiguous_abbreviations_need_capitals() -> None:
     assert grade_diagnosis("ms", ms).likert == 1
 
 
-def test_deterministic(stemi: Diagnosis) -> None:
-    runs = {grade_diagnosis("Anterior STEMI", stemi).model_dump_json() for _ in range(3)}
+def test_deterministic(stemi_dx: Diagnosis) -> None:
+    runs = {grade_diagnosis("Anterior STEMI", stemi_dx).model_dump_json() for _ in range(3)}
     assert len(runs) == 1

@@ -82,7 +82,8 @@ class Voice:
         if kind is NoiseKind.VAGUE_ANSWER:
             return f"I'm not really sure... {text[0].lower()}{text[1:]} I think, roughly."
         if kind is NoiseKind.SEVERITY_CHANGE:
-            changed = re.sub(r"\b([1-9]|10)\b(?= out of)", lambda m: str(min(10, int(m.group(1)) + 2)), text)
+            changed = re.sub(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b(?= out of)",
+                             _shift_score, text, flags=re.IGNORECASE)
             if changed == text:
                 changed = _replace_first(text, [("a bit", "really"), ("mild", "terrible"), ("quite", "extremely"),
                                                 ("really", "a little"), ("awful", "not too bad")])
@@ -115,6 +116,17 @@ class Voice:
         if prefix and prefix[-1] not in ".!?" and not body.startswith("I "):
             body = f"{body[0].lower()}{body[1:]}"
         return f"{prefix} {body} {suffix}".strip()
+
+
+_NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def _shift_score(match: re.Match[str]) -> str:
+    """Anxious patients inflate a pain score and stoic ones deflate it: move it by two, within 1-10."""
+    word = match.group(1).lower()
+    value = int(word) if word.isdigit() else _NUMBERS.index(word)
+    shifted = value - 2 if value >= 8 else value + 2
+    return str(shifted) if word.isdigit() else _NUMBERS[shifted]
 
 
 def _replace_first(text: str, pairs: list[tuple[str, str]]) -> str:

@@ -30,8 +30,9 @@ _GENERIC_SINGLE = {
     "function", "total", "free", "rapid", "ratio", "protein", "antibody", "antigen", "cell", "white", "red",
 }
 _GROUP_TOKENS = {
-    "blood", "work", "bloodwork", "laboratory", "lab", "result", "imaging", "study", "radiology", "investigation",
-    "other", "additional", "diagnostic", "further", "initial", "routine", "workup", "data", "finding", "test",
+    "blood", "work", "bloodwork", "laboratory", "lab", "result", "imaging", "study", "studie", "radiology",
+    "investigation", "other", "additional", "diagnostic", "further", "initial", "routine", "workup", "data",
+    "finding", "test", "testing", "microbiology", "serology", "and",
 }
 FIELD_KEYS = {
     "findings", "finding", "result", "results", "comments", "comment", "impression", "interpretation", "optional",
@@ -65,25 +66,23 @@ class CatalogueIndex:
     def __init__(self, catalogue: Catalogue | None):
         self.exact: dict[frozenset[str], CatalogueEntry] = {}
         self.candidates: list[tuple[frozenset[str], int, CatalogueEntry]] = []
-        entries = list(catalogue.entries) if catalogue else []
-        for rank, entry in enumerate(sorted(entries, key=lambda e: e.kind is not EntryKind.TEST)):
-            names = [entry.id.replace("-", " "), entry.name, *entry.aliases]
-            for i, name in enumerate(names):
-                toks = key_tokens(name)
-                if not toks:
-                    continue
-                # ids and names win over aliases shared by several entries
-                if toks not in self.exact or i < 2 and self._is_alias_slot(toks):
-                    self.exact[toks] = entry
-                self.candidates.append((toks, rank, entry))
-        self._primary = {key_tokens(e.id.replace("-", " ")) for e in entries} | {key_tokens(e.name) for e in entries}
+        entries = sorted(catalogue.entries if catalogue else [], key=lambda e: e.kind is not EntryKind.TEST)
+        # ids and names first, so an alias shared with another entry's name cannot take it over
+        for rank, entry in enumerate(entries):
+            for name in (entry.id.replace("-", " "), entry.name):
+                self._add(name, rank, entry)
+        for rank, entry in enumerate(entries):
+            for name in entry.aliases:
+                self._add(name, rank, entry)
 
-    def _is_alias_slot(self, toks: frozenset[str]) -> bool:
-        return toks not in getattr(self, "_primary", set())
+    def _add(self, name: str, rank: int, entry: CatalogueEntry) -> None:
+        toks = key_tokens(name)
+        if toks:
+            self.exact.setdefault(toks, entry)
+            self.candidates.append((toks, rank, entry))
 
     def match(self, variants: list[str]) -> CatalogueEntry | None:
-        keys = [key_tokens(v) for v in variants if v]
-        keys = [k for k in keys if k]
+        keys = [k for k in (key_tokens(v) for v in variants if v) if k]
         for k in keys:
             if k in self.exact:
                 return self.exact[k]
@@ -91,9 +90,9 @@ class CatalogueIndex:
         for k in keys:
             for cand, rank, entry in self.candidates:
                 if cand <= k and (len(cand) >= 2 or not cand & _GENERIC_SINGLE):
-                    score = len(cand)
+                    score = len(cand)  # every word of the catalogue name is in the source name
                 elif len(k) >= 2 and k <= cand:
-                    score = len(k)
+                    score = len(k)  # every word of a two-word-plus source name is in the catalogue name
                 else:
                     continue
                 if best is None or (score, -rank) > (best[0], -best[1]):
@@ -158,7 +157,7 @@ def _finding(system: ExamSystem, key: str, value: Any) -> ExamFinding | None:
     if not isinstance(value, dict) and (len(text) < 12 or system is ExamSystem.GENERAL):
         text = f"{humanize(key)}: {text}"
     label = humanize(key).lower()
-    aliases = [label] + [w for w in re.findall(r"[a-z]{4,}", label) if w not in {"examination", "exam", "findings"}]
+    aliases = [label] + [w for w in re.findall(r"[a-z]{4,}", label) if w not in {"examination", "exam", "findings", "signs"}]
     return ExamFinding(system=system, finding=text, aliases=list(dict.fromkeys(aliases))[:5])
 
 
@@ -189,7 +188,10 @@ def build_exam(section: Any, vitals_extra: list[str]) -> list[ExamFinding]:
                 out.append(found)
     if vitals_extra:
         existing = next((i for i, f in enumerate(out) if f.system is ExamSystem.VITALS), None)
-        extra = "; ".join(vitals_extra)
+        known = " ".join(f.finding.lower() for f in out if f.system is ExamSystem.VITALS)
+        extra = "; ".join(v for v in vitals_extra if f"{v.split(':')[0].lower()}:" not in known)
+        if not extra:
+            return out
         if existing is None:
             out.insert(0, ExamFinding(system=ExamSystem.VITALS, finding=extra, aliases=["vital signs", "observations"]))
         else:
@@ -204,18 +206,24 @@ def build_exam(section: Any, vitals_extra: list[str]) -> list[ExamFinding]:
 @dataclass
 class RawTest:
     path: tuple[str, ...]  # source keys, outermost first
-    text: str  # the result as written
+    text: str  # the result as written, flattened
+    scalar: bool  # a single value ("Elevated"), not a dict of fields
 
     @property
     def name(self) -> str:
+        """'Cervical Lymph Node (Biopsy)' when the parent is a test kind rather than a folder like 'Imaging'."""
+        if len(self.path) > 1 and not _is_group(self.path[-2]):
+            return f"{humanize(self.path[-1])} ({humanize(self.path[-2])})"
         return humanize(self.path[-1])
 
     def variants(self) -> list[str]:
-        """Names to try against the catalogue: the leaf key, then with its parent groups."""
+        """Names to try against the catalogue: the leaf key, with its parent, then the whole path without
+        folder names ('Imaging > Ultrasound > Renal > Kidneys' -> 'Ultrasound Renal Kidneys')."""
         out = [self.path[-1]]
         if len(self.path) > 1:
             out.append(" ".join(self.path[-2:]))
-        return out
+            out.append(" ".join(p for p in self.path if not _is_group(p)))
+        return list(dict.fromkeys(out))
 
 
 def _is_scalar(value: Any) -> bool:
@@ -223,14 +231,19 @@ def _is_scalar(value: Any) -> bool:
 
 
 def _is_group(key: str) -> bool:
-    toks = key_tokens(key) | {t for t in tokens(key) if t in _FILLER and t in _GROUP_TOKENS}
+    """'Imaging', 'Blood_Tests', 'Laboratory_Results', 'Microbiology': a folder of tests, not a test."""
+    toks = set(tokens(key))
     return bool(toks) and toks <= _GROUP_TOKENS
+
+
+def _is_field(key: str) -> bool:
+    return str(key).lower().replace("_", " ").strip() in FIELD_KEYS
 
 
 def _result_text(value: Any) -> str:
     if isinstance(value, dict):
         fields = [k for k, v in value.items() if not is_empty_text(flatten_value(v))]
-        if len(fields) == 1 and fields[0].lower().replace("_", " ") in FIELD_KEYS:
+        if len(fields) == 1 and _is_field(fields[0]):
             return flatten_value(value[fields[0]])
         return flatten_value({k: value[k] for k in fields})
     return flatten_value(value)
@@ -240,27 +253,26 @@ def flatten_tests(node: Any, index: CatalogueIndex, path: tuple[str, ...] = ()) 
     """Nested Test_Results -> leaf tests in source order. A dict is one test when its values are all plain
     (a panel: 'Complete_Blood_Count': {'WBC': ...}), when it has result fields ('Findings', 'Comments'), or when
     its name is a catalogue test; generic groups ('Imaging', 'Blood_Tests') and other nesting are descended."""
-    out: list[RawTest] = []
     if not isinstance(node, dict):
         text = _result_text(node)
-        return [RawTest(path or ("Test results",), text)] if not is_empty_text(text) else []
+        return [] if is_empty_text(text) else [RawTest(path or ("Test results",), text, True)]
+    out: list[RawTest] = []
     for key, value in node.items():
         here = (*path, str(key))
         if _is_scalar(value):
             text = _result_text(value)
             if not is_empty_text(text):
-                out.append(RawTest(here, text))
+                out.append(RawTest(here, text, True))
             continue
-        children = value.keys()
         one_test = not _is_group(str(key)) and (
             all(_is_scalar(v) for v in value.values())
-            or any(str(c).lower().replace("_", " ") in FIELD_KEYS for c in children)
+            or any(_is_field(c) for c in value)
             or index.match([str(key)]) is not None
         )
         if one_test:
             text = _result_text(value)
             if not is_empty_text(text):
-                out.append(RawTest(here, text))
+                out.append(RawTest(here, text, False))
         else:
             out.extend(flatten_tests(value, index, here))
     return out
@@ -270,7 +282,7 @@ def split_vitals(raw: list[RawTest]) -> tuple[list[RawTest], list[str]]:
     """MIMIC records list blood pressure, BMI, height and weight among the tests: they are vital signs."""
     tests, vitals = [], []
     for r in raw:
-        if _VITALS.search(humanize(r.path[-1])) and len(r.path) <= 2 and len(r.text) < 40:
+        if r.scalar and _VITALS.search(r.name) and len(r.text) < 40:
             vitals.append(f"{r.name}: {r.text}")
         else:
             tests.append(r)
@@ -283,52 +295,46 @@ class _Built:
     name: str
     category: TestCategory
     entry: CatalogueEntry | None
-    parts: list[tuple[str, str, bool]] = field(default_factory=list)  # (source name, text, scalar)
+    parts: list[RawTest] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+
+    def result(self) -> str:
+        if len(self.parts) == 1 and not self.parts[0].scalar and len(self.parts[0].text) >= 3:
+            return self.parts[0].text
+        return "; ".join(f"{p.name}: {p.text}" for p in self.parts)
 
 
 @dataclass
 class TestBuild:
     tests: list[CaseTest]
-    matched_ids: list[str]
+    matched_ids: list[str]  # catalogue ids, in order
     unmatched: list[str]  # source names not in the catalogue
-    final_ids: set[str]  # confirmatory tests: last listed, or pathology
+    final_ids: set[str]  # confirmatory tests: the last one listed, and any pathology
 
 
 def build_tests(raw: list[RawTest], index: CatalogueIndex) -> TestBuild:
+    """Match each raw test to the catalogue; tests that land on the same id are merged into one."""
     built: dict[str, _Built] = {}
     unmatched: list[str] = []
+    last_id = ""
     for r in raw:
         entry = index.match(r.variants())
         if entry is not None:
-            test_id, name = entry.id, entry.name
+            test_id, name, aliases = entry.id, entry.name, [entry.name, *entry.aliases]
             category = entry.category or TestCategory.BEDSIDE
-            aliases = [entry.name, *entry.aliases]
         else:
-            test_id = slugify(" ".join(tokens(r.path[-1]))[:60], max_words=6) or "test"
-            if len(r.path) > 1 and not _is_group(r.path[-2]) and key_tokens(r.path[-1]) <= set(FIELD_KEYS):
-                test_id = slugify(" ".join(tokens(r.path[-2])), max_words=6) or "test"
-            name, aliases = r.name, []
-            category = guess_category(" ".join(r.path))
+            test_id = slugify(r.name, max_words=6) or "test"
+            name, aliases, category = r.name, [], guess_category(" ".join(r.path))
             unmatched.append(" > ".join(humanize(p) for p in r.path))
         b = built.setdefault(test_id, _Built(test_id, name, category, entry))
-        b.parts.append((r.name, r.text, not isinstance(r.text, dict)))
+        b.parts.append(r)
         b.aliases.extend([r.name, *aliases])
-    tests: list[CaseTest] = []
+        last_id = test_id
+    tests = []
     for b in built.values():
-        if len(b.parts) == 1:
-            src, text, _ = b.parts[0]
-            result = text if len(text) >= 12 or src.lower() == b.name.lower() and len(text) >= 3 else f"{src}: {text}"
-        else:
-            result = "; ".join(f"{src}: {text}" for src, text, _ in b.parts)
-        aliases = list(dict.fromkeys(a.strip() for a in b.aliases if a.strip() and a.strip().lower() != b.name.lower()))
-        tests.append(CaseTest(id=b.id, name=b.name, aliases=aliases[:12], category=b.category, result=result))
-    final: set[str] = {t.id for t in tests if t.category is TestCategory.PATHOLOGY}
-    if tests:
-        final.add(tests[-1].id if not raw else _id_of(raw[-1], built))
+        seen = {b.name.lower()}
+        aliases = [a for a in (x.strip() for x in b.aliases) if a and not (a.lower() in seen or seen.add(a.lower()))]
+        tests.append(CaseTest(id=b.id, name=b.name, aliases=aliases[:12], category=b.category, result=b.result()))
+    final = {t.id for t in tests if t.category is TestCategory.PATHOLOGY} | ({last_id} if last_id else set())
     matched = [b.id for b in built.values() if b.entry is not None]
     return TestBuild(tests, matched, unmatched, final)
-
-
-def _id_of(raw: RawTest, built: dict[str, _Built]) -> str:
-    return next((b.id for b in built.values() if any(p[1] is raw.text and p[0] == raw.name for p in b.parts)), "")
