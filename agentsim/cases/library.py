@@ -107,7 +107,10 @@ def load_rubric(path_or_id: str | Path = DEFAULT_RUBRIC) -> RubricConfig:
         path = rubrics_dir() / f"{path_or_id}.yaml"
         if not path.exists():
             raise NotFoundError(f"no rubric {path_or_id!r} in {rubrics_dir()}")
-    return parse_model(RubricConfig, path)
+    rubric = parse_model(RubricConfig, path)
+    if rubric.id != path.stem:
+        raise CaseFileError(path, [f"id: {rubric.id!r} must equal the file name {path.stem!r}"])
+    return rubric
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:

@@ -18,16 +18,21 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that records the line of every mapping key and sequence item by path."""
 
 
-def _walk(node: yaml.Node, path: Loc, lines: dict[Loc, int]) -> None:
+def _walk(node: yaml.Node, path: Loc, lines: dict[Loc, int], duplicates: list[str]) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines)
+            line = key_node.start_mark.line + 1
+            if (*path, key) in lines:
+                # YAML would silently keep the last one: say so instead
+                dotted = ".".join(str(p) for p in (*path, key))
+                duplicates.append(f"line {line}: {dotted}: duplicate key (first at line {lines[(*path, key)]})")
+            lines[(*path, key)] = line
+            _walk(value_node, (*path, key), lines, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines)
+            _walk(item, (*path, i), lines, duplicates)
 
 
 def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
@@ -51,8 +56,16 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     if node is None:
         raise CaseFileError(path, ["file is empty"])
     lines: dict[Loc, int] = {}
-    _walk(node, (), lines)
-    data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+    duplicates: list[str] = []
+    _walk(node, (), lines, duplicates)
+    if duplicates:
+        raise CaseFileError(path, duplicates)
+    try:
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+    except yaml.YAMLError as exc:  # e.g. an unknown tag such as !shout
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise CaseFileError(path, [f"{where}YAML error: {getattr(exc, 'problem', None) or exc}"]) from None
     return data, lines
 
 

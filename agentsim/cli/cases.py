@@ -71,10 +71,11 @@ def validate(
     if missing:
         raise UserError(f"no such file or folder: {', '.join(map(str, missing))}")
     reports = validate_paths(list(targets))
-    console = Console(stderr=False, highlight=False)
+    # paths and messages are data, not markup; one problem per line even when piped
+    console = Console(highlight=False, soft_wrap=True)
     bad = [r for r in reports if not r.ok]
     for report in bad:
-        console.print(f"[red]✗[/] {report.path} ({report.kind.value})")
+        console.print(f"✗ {report.path} ({report.kind.value})", markup=False, style="red")
         for error in report.errors:
             console.print(f"    {error}", markup=False)
     console.print(f"{len(reports) - len(bad)} valid, {len(bad)} invalid, {len(reports)} files")
@@ -95,12 +96,4 @@ def import_agentclinic(
     from agentsim.cases.importers.agentclinic import import_agentclinic as convert
 
     report = convert(source, out)
-    console = Console(highlight=False)
-    for outcome in report.outcomes:
-        if outcome.status.value != "converted":
-            reasons = "; ".join([*outcome.reasons, *outcome.warnings])
-            console.print(f"line {outcome.line}: {outcome.status.value}: {reasons}", markup=False)
-    console.print(
-        f"read {report.read}, converted {report.converted}, flagged {report.flagged}, failed {report.failed}"
-        f" -> {out}"
-    )
+    Console(highlight=False, soft_wrap=True).print(report.summary(), markup=False)

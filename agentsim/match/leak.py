@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from agentsim.model.case import mention_pattern as _pattern
 
 WITHHELD = "[withheld]"
-
-
-def _pattern(term: str) -> re.Pattern[str]:
-    # tolerate spacing and hyphen variants: "ST-elevation" / "ST elevation"
-    body = r"[\s\-]*".join(re.escape(part) for part in re.split(r"[\s\-]+", term.strip()) if part)
-    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE)
 
 
 def redact(text: str, terms: list[str]) -> tuple[str, list[str]]:

@@ -301,12 +301,16 @@ class Case(Strict):
         )
 
 
+def mention_pattern(phrase: str) -> re.Pattern[str]:
+    """Whole words, any case, spaces and hyphens interchangeable: 'ST elevation' is 'ST-elevation', and
+    'MI' does not match 'family'."""
+    parts = [re.escape(part) for part in re.split(r"[\s\-]+", phrase.strip()) if part]
+    body = r"[\s\-]*".join(parts)
+    return re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
+
+
 def mentions(text: str, phrase: str) -> bool:
-    """Whole-word, case-insensitive containment: 'MI' must not match 'family'."""
-    phrase = phrase.strip()
-    if not phrase:
-        return False
-    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, flags=re.IGNORECASE) is not None
+    return bool(phrase.strip()) and mention_pattern(phrase).search(text) is not None
 
 
 class DoctorView(Strict):

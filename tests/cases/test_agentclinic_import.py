@@ -177,7 +177,7 @@ def test_xray_spellings_in_records(tmp_path, mini_catalogue):
 
 def test_diagnosis_in_findings_is_flagged_and_still_written(tmp_path, mini_catalogue):
     report = run("dx_in_findings.jsonl", tmp_path, mini_catalogue)
-    assert (report.read, report.converted, report.flagged, report.failed) == (2, 2, 1, 0)
+    assert (report.read, report.converted, report.flagged, report.failed) == (3, 3, 2, 0)
     outcome = report.outcome(1)
     assert outcome.status is RecordStatus.FLAGGED
     assert any("test us-ruq" in r for r in outcome.reasons)
@@ -186,6 +186,19 @@ def test_diagnosis_in_findings_is_flagged_and_still_written(tmp_path, mini_catal
     # the objective named it too: dropped from the doctor brief, with a warning
     assert not mentions(case.doctor_view().brief, "cholecystitis")
     assert any("doctor brief" in w for w in outcome.warnings)
+
+
+def test_diagnosis_in_the_presenting_complaint_is_kept_from_the_brief(tmp_path, mini_catalogue):
+    report = run("dx_in_findings.jsonl", tmp_path, mini_catalogue)
+    outcome = report.outcome(3)
+    assert outcome.status is RecordStatus.FLAGGED
+    assert "opening statement" in outcome.reasons[0] and "fact pc_1" in outcome.reasons[0]
+    case = load_case_file(outcome.path)
+    assert case.doctor_brief.chief_complaint == "attack with wheeze since this morning"
+    assert case.doctor_brief.summary == ("A 26-year-old woman presents with attack with wheeze since this morning. "
+                                         "Assess the patient presenting with wheeze.")
+    assert not mentions(case.doctor_view().brief, "asthma") and not mentions(case.title, "asthma")
+    assert case.patient.opening_statement == "I've come in because of asthma attack with wheeze since this morning."
 
 
 def test_diagnosis_only_in_confirmatory_test_is_not_flagged(tmp_path, mini_catalogue):
@@ -281,7 +294,7 @@ def test_every_written_file_is_safe_yaml_whose_id_is_its_stem(tmp_path, mini_cat
     for path in sorted(FIXTURES.glob("*.jsonl")):
         import_agentclinic(path, out, catalogue=mini_catalogue)
     files = sorted(out.glob("*.yaml"))
-    assert len(files) == 10
+    assert len(files) == 11
     for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert data["id"] == path.stem

@@ -70,11 +70,6 @@ def test_top_level_list_is_rejected_with_the_type_found():
     assert only_problem(exc) == "expected a mapping at the top level, got list"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG yamlio.read_yaml: yaml.load (yamlio.py line 55) runs outside the try/except, so a "
-    "ConstructorError for an unknown tag escapes as a raw yaml error instead of CaseFileError",
-)
 def test_unknown_yaml_tag_is_a_case_file_error_not_a_crash():
     path = BAD / "bugs" / "yaml-tag.yaml"
     with pytest.raises(CaseFileError) as info:
@@ -142,12 +137,6 @@ def test_doctor_brief_naming_a_synonym_in_another_case_is_rejected():
     assert "doctor_brief names the diagnosis ('STEMI')" in problem
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG model/case.py mentions(): the doctor_brief check escapes the synonym literally, so "
-    "'ST elevation myocardial infarction' in the brief is not caught for the synonym "
-    "'ST-elevation myocardial infarction', although match/leak.py treats the two as the same term",
-)
 def test_doctor_brief_naming_a_synonym_with_a_space_for_a_hyphen_is_rejected():
     path = BAD / "bugs" / "brief-names-diagnosis-spaced.yaml"
     with pytest.raises(CaseFileError) as info:
@@ -155,15 +144,16 @@ def test_doctor_brief_naming_a_synonym_with_a_space_for_a_hyphen_is_rejected():
     assert "doctor_brief names the diagnosis" in only_problem(info.value)
 
 
-def test_the_leak_filter_does_catch_the_spaced_variant_the_brief_check_misses():
-    """Companion to the xfail above: the same words are a leak everywhere else in the simulator."""
+def test_the_brief_check_and_the_leak_filter_agree_on_spaced_variants():
+    """The same words are a leak everywhere else in the simulator."""
     from agentsim.match.leak import leaks
     from agentsim.model.case import mentions
 
     brief = "A 58-year-old man with a suspected ST elevation myocardial infarction."
     term = "ST-elevation myocardial infarction"
+    # the brief check and the reply filter agree on what counts as naming the diagnosis
     assert leaks(brief, [term]) == [term]
-    assert not mentions(brief, term)
+    assert mentions(brief, term)
 
 
 def test_duplicate_fact_ids_are_reported_on_the_facts_list():
@@ -297,12 +287,6 @@ def test_path_traversal_id_is_not_found(tmp_path, monkeypatch):
     assert "case id (lowercase-with-dashes) or a .yaml path" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cases/library.py load_case line 62: `or path.exists()` treats any existing path as a case "
-    "file, so load_case('../../etc/passwd') reads /etc/passwd (CaseFileError 'expected a mapping at the top "
-    "level, got str') instead of raising NotFoundError",
-)
 def test_path_traversal_id_is_not_found_even_when_the_target_exists(tmp_path, monkeypatch):
     # stands in for the real /etc/passwd, which is what ../../etc/passwd means from /work/main
     (tmp_path / "etc").mkdir()
@@ -314,12 +298,6 @@ def test_path_traversal_id_is_not_found_even_when_the_target_exists(tmp_path, mo
         load_case("../../etc/passwd")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cases/library.py load_case line 62: a case id is first tried as a path relative to the "
-    "working directory, so a folder named like the id (e.g. an output folder) shadows the library case and "
-    "gives 'cannot read: [Errno 21] Is a directory'",
-)
 def test_case_id_is_not_shadowed_by_a_folder_in_the_working_directory(tmp_path, monkeypatch):
     (tmp_path / "chest-pain-stemi").mkdir()
     monkeypatch.chdir(tmp_path)

@@ -228,11 +228,6 @@ def test_cli_validate_missing_path_is_a_user_error(home):
     assert str(result.exception) == "no such file or folder: tests/fixtures/bad/no-such-file.yaml"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cli/cases.py line 77: the file path is interpolated into Rich markup unescaped, so a "
-    "folder such as '[draft]' is swallowed as a style tag and the wrong path is printed",
-)
 def test_cli_prints_paths_with_square_brackets_verbatim(home, tmp_path):
     folder = tmp_path / "[draft]"
     folder.mkdir()
@@ -283,11 +278,6 @@ def test_process_validate_shipped_reference_case_with_shipped_catalogue():
     assert proc.stdout.strip() == "1 valid, 0 invalid, 1 files"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cases/yamlio.py line 55: yaml.load runs outside the try/except, so an unknown tag such as "
-    "`!shout` raises yaml.constructor.ConstructorError: the command prints a Traceback and exits 1",
-)
 def test_process_validate_unknown_yaml_tag_exits_2_without_traceback():
     proc = agentsim("validate", "tests/fixtures/bad/bugs/yaml-tag.yaml")
     assert "Traceback" not in proc.stderr
@@ -295,11 +285,6 @@ def test_process_validate_unknown_yaml_tag_exits_2_without_traceback():
     assert "line 2: " in proc.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cli/cases.py lines 74-80: the Rich console wraps output at 80 columns when stdout is not a "
-    "terminal, so one problem is split over several unindented lines in logs and pipes",
-)
 def test_each_problem_stays_on_one_line():
     proc = agentsim("validate", "tests/fixtures/bad/personas/noise-above-one.yaml")
     assert proc.returncode == 2

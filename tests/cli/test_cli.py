@@ -86,3 +86,21 @@ def test_user_errors_exit_2_with_one_clear_line(tmp_path, args, message):
 def test_a_wrong_flag_exits_2():
     result = agentsim("run", "chest-pain-stemi", "--max-turns", "zero")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_import_agentclinic_prints_counts_and_writes_loadable_cases(tmp_path):
+    from pathlib import Path
+
+    from agentsim.cases.library import load_case_file
+
+    source = Path(__file__).parents[1] / "fixtures" / "agentclinic" / "agentclinic_medqa.jsonl"
+    out = runner.invoke(app, ["import", "agentclinic", str(source), "--out", str(tmp_path / "imported")])
+    assert out.exit_code == 0, out.output
+    assert "read " in out.output and "converted " in out.output
+    written = sorted((tmp_path / "imported").glob("*.yaml"))
+    assert written and all(load_case_file(p).id == p.stem for p in written)
+
+
+def test_import_of_a_missing_file_exits_2():
+    result = agentsim("import", "agentclinic", "nope.jsonl", "--out", "/tmp/agentsim-nope")
+    assert result.returncode == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr

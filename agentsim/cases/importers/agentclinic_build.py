@@ -289,10 +289,14 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
     cc, summary = draft.chief_complaint, draft.summary
     if names_any(f"{cc} {summary}", names):
         cc = remove_phrases(cc, names)
-        # a sentence that names the diagnosis goes whole: cutting words out of it leaves nonsense
-        summary = " ".join(s for s in split_sentences(summary) if not names_any(s, names))
         cc = cc if len(cc) >= 3 else "presenting problem"
-        summary = summary if len(summary) >= 10 else f"{with_article(describe(demo))} presenting to clinic."
+        # a sentence that names the diagnosis goes whole (cutting words out of it leaves nonsense); the opening
+        # who-and-why sentence is rebuilt from the cleaned complaint
+        sentences = split_sentences(summary)
+        kept = [s for s in sentences if not names_any(s, names)]
+        if sentences and names_any(sentences[0], names):
+            kept.insert(0, f"{with_article(describe(demo))} presents with {lower_first(cc)}.")
+        summary = " ".join(kept)
         warnings.append("the diagnosis was named in the brief material; removed from the doctor brief")
 
     where = ["opening statement"] if names_any(draft.opening, names) else []

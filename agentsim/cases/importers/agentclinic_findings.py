@@ -259,7 +259,7 @@ def flatten_tests(node: Any, index: CatalogueIndex, path: tuple[str, ...] = ()) 
     out: list[RawTest] = []
     for key, value in node.items():
         here = (*path, str(key))
-        if _is_scalar(value):
+        if not isinstance(value, dict):  # a value, or a list (of values or of objects): one test
             text = _result_text(value)
             if not is_empty_text(text):
                 out.append(RawTest(here, text, True))

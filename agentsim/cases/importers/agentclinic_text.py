@@ -1,5 +1,5 @@
-"""Text helpers for the AgentClinic importer: demographics, sentence splitting, first-person rewriting,
-fact slots, keyword aliases and slugs. Pure functions; no I/O."""
+"""Text helpers for the AgentClinic importer: JSON values as text, demographics, sentence splitting,
+first-person rewriting, keyword aliases, slugs and diagnosis-name removal. Pure functions; no I/O."""
 
 from __future__ import annotations
 
@@ -184,12 +184,12 @@ def to_first_person(sentence: str, child_noun: str | None = None) -> str:
     m = re.match(rf"^(?:{_SUBJECT}\s+)?{_ADVERB}denies\s+(?:(?:experiencing|having|any)\s+)*(.+)$", s, re.I)
     if m:
         return upper_first(_possessives(f"No {m.group(1)}"))
-    if child_noun:
-        m = re.match(rf"^{_SUBJECT}\b", s, re.I)
+    if child_noun:  # the parent speaks: "He has been fussy" -> "My son has been fussy"
+        m = re.match(r"^the\s+patient's\s", s, re.I)
         if m:
-            return f"My {child_noun}{s[m.end():]}"
-        m = re.match(r"^the\s+patient's\b", s, re.I)
-        return f"My {child_noun}'s{s[m.end():]}" if m else s
+            return f"My {child_noun}'s {s[m.end():]}"
+        m = re.match(rf"^{_SUBJECT}\s", s, re.I)
+        return f"My {child_noun} {s[m.end():]}" if m else s
     m = re.match(r"^(?:the\s+patient's|his|her)\s+", s, re.I)
     if m:
         return _possessives(f"My {s[m.end():]}")
