@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from agentsim.cases.errors import CaseFileError, NotFoundError
-from agentsim.cases.yamlio import parse_model, read_yaml
+from agentsim.cases.yamlio import parse_model
 from agentsim.model.case import SLUG, Case
 from agentsim.model.catalogue import Catalogue
 from agentsim.model.persona import Persona

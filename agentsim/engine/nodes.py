@@ -9,10 +9,10 @@ from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agentsim.agents.base import AgentReply, call_act
+from agentsim.engine.state import ConsultationState, EpisodeContext
 from agentsim.match.leak import redact
 from agentsim.model.action import ACTION_ADAPTER, Ask, Diagnose, Examine, Observation, Order, TranscriptEntry
 from agentsim.model.episode import Role, Termination, TurnKind
-from agentsim.engine.state import ConsultationState, EpisodeContext
 
 Ctx = Runtime[EpisodeContext]
 

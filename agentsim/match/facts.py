@@ -9,7 +9,7 @@ import numpy as np
 
 from agentsim.match.semantic import embed, similarities
 from agentsim.match.slots import SYMPTOM_SLOTS, detect_slots
-from agentsim.match.text import content_tokens, contains_phrase, normalise, stem
+from agentsim.match.text import content_tokens, normalise, stem
 from agentsim.model.case import Fact, FactSlot
 
 # weights and thresholds tuned on bench/eval/patient_questions.yaml (see bench/README.md)
@@ -29,6 +29,7 @@ class FactMatch:
 class _Entry:
     fact: Fact
     aliases_norm: list[str]
+    alias_stems: list[str | None]  # the stem of each one-word alias worth folding, else None
     stems: frozenset[str]
 
 
@@ -38,6 +39,8 @@ class FactIndex:
             _Entry(
                 fact=f,
                 aliases_norm=[normalise(a) for a in f.aliases if normalise(a)],
+                alias_stems=[stem(normalise(a)) if " " not in normalise(a) and len(normalise(a)) > 3 else None
+                             for a in f.aliases if normalise(a)],
                 stems=frozenset(stem(t) for t in content_tokens(" ".join([f.text, *f.aliases]))),
             )
             for f in facts
@@ -55,10 +58,13 @@ class FactIndex:
         slots = detect_slots(question)
         q_norm = normalise(question)
         q_stems = {stem(t) for t in content_tokens(question)}
+        q_word_stems = {stem(t) for t in q_norm.split()}
+        padded = f" {q_norm} "
         sims = similarities(question, self.matrix)
         scored: list[FactMatch] = []
         for i, entry in enumerate(self.entries):
-            alias = max((self._alias_strength(a, q_norm) for a in entry.aliases_norm), default=0.0)
+            alias = max((self._alias_strength(a, s, padded, q_word_stems)
+                         for a, s in zip(entry.aliases_norm, entry.alias_stems, strict=True)), default=0.0)
             slot = slots.get(entry.fact.slot, 0.0)
             overlap = len(q_stems & entry.stems) / len(q_stems) if q_stems else 0.0
             sem = max(0.0, float(sims[i]))
@@ -75,10 +81,10 @@ class FactIndex:
         return keep, set(slots)
 
     @staticmethod
-    def _alias_strength(alias: str, q_norm: str) -> float:
-        if contains_phrase(q_norm, alias):
+    def _alias_strength(alias: str, alias_stem: str | None, padded: str, q_word_stems: set[str]) -> float:
+        if f" {alias} " in padded:
             return 1.0 if " " in alias else 0.8
         # plural or tense variants of a one-word alias ('coughs', 'coughing')
-        if " " not in alias and len(alias) > 3 and any(stem(t) == stem(alias) for t in q_norm.split()):
+        if alias_stem is not None and alias_stem in q_word_stems:
             return 0.7
         return 0.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 from enum import StrEnum
 
 from agentsim.match.text import normalise
@@ -50,23 +51,46 @@ class Resolved:
     test_id: str | None = None
 
 
+_NAMES_CACHE: dict[int, tuple[Catalogue, dict[str, str]]] = {}
+
+
+def _catalogue_names(catalogue: Catalogue) -> dict[str, str]:
+    """Normalised name -> test id for the whole catalogue: built once per catalogue, not per episode."""
+    cached = _NAMES_CACHE.get(id(catalogue))
+    if cached is not None and cached[0] is catalogue:
+        return cached[1]
+    names: dict[str, str] = {}
+    for entry in catalogue.entries:
+        if entry.kind is EntryKind.TEST:
+            for name in (entry.id, entry.id.replace("-", " "), entry.name, *entry.aliases):
+                names.setdefault(normalise(name), entry.id)
+    names.pop("", None)
+    _NAMES_CACHE[id(catalogue)] = (catalogue, names)
+    return names
+
+
+@lru_cache(maxsize=4096)
+def _strip_cached(norm: str) -> str:
+    return OrderResolver._strip(norm)
+
+
 class OrderResolver:
     """One per case: case test aliases take precedence over the catalogue's."""
 
     def __init__(self, catalogue: Catalogue, case_tests: list[CaseTest] | None = None):
-        self._names: dict[str, str] = {}
+        case_names: dict[str, str] = {}
         for test in case_tests or []:
             for name in (test.id, test.id.replace("-", " "), test.name, *test.aliases):
-                self._names.setdefault(normalise(name), test.id)
-        for entry in catalogue.entries:
-            if entry.kind is not EntryKind.TEST:
-                continue
-            for name in (entry.id, entry.id.replace("-", " "), entry.name, *entry.aliases):
-                self._names.setdefault(normalise(name), entry.id)
-        self._names.pop("", None)
+                case_names.setdefault(normalise(name), test.id)
+        case_names.pop("", None)
+        self._names = {**_catalogue_names(catalogue), **case_names}
         # longest names first so 'ct head angiogram' beats 'ct head'
         self._by_length = sorted(self._names, key=lambda n: (-len(n.split()), -len(n)))
-        self._stripped = {self._strip(n): i for n, i in self._names.items() if self._strip(n)}
+        self._stripped: dict[str, str] = {}
+        for name, test_id in [*_catalogue_names(catalogue).items(), *case_names.items()]:
+            stripped = _strip_cached(name)
+            if stripped and (stripped not in self._stripped or name in case_names):
+                self._stripped[stripped] = test_id
 
     def resolve(self, requested: str) -> Resolved:
         norm = normalise(requested)

@@ -112,22 +112,26 @@ SOCIAL_SLOTS = frozenset({S.SMOKING, S.ALCOHOL, S.DRUGS, S.OCCUPATION, S.HOME, S
 
 _BROAD_SOCIAL = ("social history", "lifestyle", "habits", "social situation")
 
-# Normalised cue → slots, built once.
-_CUES: list[tuple[str, S]] = sorted(
-    ((normalise(cue), slot) for slot, cues in SLOT_CUES.items() for cue in cues),
-    key=lambda pair: -len(pair[0]),
-)
+# Normalised cues, built once and indexed by their first three letters: a question checks only the cues
+# that could start at one of its words.
+_CUES: dict[str, list[tuple[str, S]]] = {}
+for _slot, _cues in SLOT_CUES.items():
+    for _cue in _cues:
+        _norm = normalise(_cue)
+        if _norm:
+            _CUES.setdefault(_norm[:3], []).append((_norm, _slot))
 
 
 def detect_slots(question: str) -> dict[S, float]:
     """Slots the question asks about, each with a strength (longer cues are stronger)."""
-    padded = f" {normalise(question)} "
+    norm = normalise(question)
+    padded = f" {norm} "
     found: dict[S, float] = {}
-    for cue, slot in _CUES:
-        # cues that end in a stem ('allerg') match word prefixes; whole cues match whole words
-        hit = f" {cue} " in padded or (len(cue) >= 5 and f" {cue}" in padded and not cue.endswith(" "))
-        if hit:
-            found[slot] = max(found.get(slot, 0.0), min(1.0, 0.5 + 0.05 * len(cue)))
+    for head in {word[:3] for word in norm.split()}:
+        for cue, slot in _CUES.get(head, ()):
+            # whole cues match whole words; longer cues that end in a stem ('allerg') match word prefixes
+            if f" {cue} " in padded or (len(cue) >= 5 and f" {cue}" in padded):
+                found[slot] = max(found.get(slot, 0.0), min(1.0, 0.5 + 0.05 * len(cue)))
     if any(b in padded for b in _BROAD_SOCIAL):
         for slot in SOCIAL_SLOTS:
             found.setdefault(slot, 0.7)

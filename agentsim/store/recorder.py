@@ -17,6 +17,7 @@ from agentsim.store.tables import EpisodeRow, ScoreRow, TurnRow, utcnow
 _TURNS = TurnRow.__table__
 _EPISODES = EpisodeRow.__table__
 _SCORES = ScoreRow.__table__
+_INSERT_TURN = insert(_TURNS)
 
 
 class EpisodeRecorder:
@@ -35,7 +36,8 @@ class EpisodeRecorder:
         ))
 
     def add_turn(self, episode_id: str, turn: Turn) -> None:
-        self._write(insert(_TURNS).values(
+        # one prepared INSERT with parameters: the hot path of every episode
+        self._write(_INSERT_TURN, dict(
             episode_id=episode_id, index=turn.index, role=turn.role.value, kind=turn.kind.value, text=turn.text,
             payload=turn.payload, cost=turn.cost, tokens_prompt=turn.tokens_prompt,
             tokens_completion=turn.tokens_completion, latency_ms=turn.latency_ms, synthetic=turn.synthetic,
@@ -59,9 +61,9 @@ class EpisodeRecorder:
     def close(self) -> None:
         self._conn.close()
 
-    def _write(self, statement) -> None:  # noqa: ANN001 - a SQLAlchemy statement
+    def _write(self, statement, params: dict | None = None) -> None:  # noqa: ANN001 - a SQLAlchemy statement
         try:
-            self._conn.execute(statement)
+            self._conn.execute(statement, params)
             self._conn.commit()
         except OperationalError as exc:
             self._conn.rollback()

@@ -28,7 +28,6 @@ WOMAN_QUESTION = "When was your last period, and could you be pregnant?"
 CHILD_QUESTION = "Was the pregnancy and birth normal, how is feeding going, and are vaccinations up to date?"
 CLOSING_QUESTION = "What do you think is going on, and is there anything you're particularly worried about?"
 STANDARD_PANEL = ["cbc", "bmp", "crp"]
-NEGATION = re.compile(r"\b(no|not|never|denies|denied|without|negative|normal|unremarkable|nil|none)\b", re.I)
 
 
 def _demographics(brief: str) -> tuple[int | None, str | None]:
@@ -43,12 +42,6 @@ def _demographics(brief: str) -> tuple[int | None, str | None]:
     elif re.search(r"\b(man|boy|male|he|his)\b", lowered):
         sex = "male"
     return age, sex
-
-
-def positive_evidence(texts: list[str]) -> str:
-    """Keep the clauses that assert something: 'no neck stiffness' must not count as neck stiffness."""
-    clauses = re.split(r"[.;,:\n]|\bbut\b", " ".join(texts))
-    return " ".join(c for c in clauses if c.strip() and not NEGATION.search(c)).lower()
 
 
 class ChecklistDoctor(Doctor):
@@ -98,8 +91,8 @@ class ChecklistDoctor(Doctor):
         return self._diagnose()
 
     def _ranked(self, top: int = 3) -> list:
-        evidence = positive_evidence(self._heard)
-        return self.kb.rank(evidence, age=self._age, sex=self._sex, top=top)
+        # the knowledge base handles negation itself ("no neck stiffness" is not neck stiffness)
+        return self.kb.rank("\n".join(self._heard), age=self._age, sex=self._sex, top=top)
 
     def _focused_exam(self) -> str:
         systems: list[str] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -117,8 +117,10 @@ def _negated(toks: list[_Token], lo: int, hi: int, own: frozenset[str]) -> bool:
     return any(t[1] not in own for t in cues)
 
 
-def _matches(toks: list[_Token], phrase: str) -> bool:
+def _matches(toks: list[_Token], phrase: str, vocab: frozenset[str]) -> bool:
     own, content = _feature_words(phrase)
+    if not content <= vocab:  # the cheap test first: most features share no word with the evidence
+        return False
     width = len(content) + 4  # order-free and gappy: "radiating down my left arm" ~ "radiates to left arm"
     for lo, tok in enumerate(toks):
         if tok[1] not in content:
@@ -142,16 +144,23 @@ class KnowledgeBase(BaseModel):
             raise ValueError("duplicate condition names")
         return self
 
+    @cached_property
+    def _features(self) -> list[list[tuple[str, int, frozenset[str]]]]:
+        # each feature with its content words, so rank() skips most features with one subset test
+        return [[(f, w, _feature_words(f)[1]) for f, w in c.features.items()] for c in self.conditions]
+
     def rank(
         self, evidence: str, *, age: int | None, sex: str | None, top: int = 3
     ) -> list[tuple[Condition, float]]:
         """Best `top` conditions that fit the patient: summed weights of matched features plus a small prior
         bonus, highest first, ties broken by name so the same evidence always gives the same differential."""
         toks = _tokens(evidence)
+        vocab = frozenset(t[1] for t in toks)
         scored = [
             # 0.1-0.3 for the prior is less than the lightest feature (1): it only separates near-ties.
-            (c, round(sum(w for f, w in c.features.items() if _matches(toks, f)) + 0.1 * c.prior, 2))
-            for c in self.conditions
+            (c, round(sum(w for f, w, words in self._features[i] if words <= vocab and _matches(toks, f, vocab))
+                      + 0.1 * c.prior, 2))
+            for i, c in enumerate(self.conditions)
             if c.fits(age, sex)
         ]
         scored.sort(key=lambda cs: (-cs[1], cs[0].name))

@@ -50,7 +50,15 @@ class RulesGatekeeper:
                 continue
             case_hit = [f for f in self.view.exam if f.manoeuvre and contains_phrase(normalise(f.manoeuvre),
                                                                                       manoeuvre.name)]
-            lines.append(self._describe(case_hit[0]) if case_hit else f"{manoeuvre.name}: {manoeuvre.normal_result}")
+            # a manoeuvre the case scripts by name; else whatever the case has for that system (a breast exam
+            # must find the lump even if the script filed it without a manoeuvre); else the normal finding
+            same_system = [f for f in self.view.exam if f.system is manoeuvre.system]
+            if case_hit:
+                lines.extend(self._describe(f) for f in case_hit)
+            elif same_system:
+                lines.extend(self._describe(f) for f in same_system)
+            else:
+                lines.append(f"{manoeuvre.name}: {manoeuvre.normal_result}")
             covered.add(manoeuvre.system)
         for system in systems:
             if system in covered:
