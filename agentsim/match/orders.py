@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
 from enum import StrEnum
+from functools import lru_cache
 
 from agentsim.match.text import normalise
 from agentsim.model.case import CaseTest
