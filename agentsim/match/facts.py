@@ -17,6 +17,7 @@ W_ALIAS, W_SLOT, W_OVERLAP, W_SEMANTIC = 1.0, 0.8, 0.7, 0.9
 THRESHOLD = 0.95
 KEEP_RATIO = 0.8
 MAX_FACTS = 3
+SLOT_ALONE = 0.75  # a slot cue this strong is enough on its own to pick that slot's best fact
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,18 @@ class FactIndex:
                 score *= 0.6
             scored.append(FactMatch(entry.fact, score))
         scored.sort(key=lambda m: (-m.score, m.fact.id))
-        if not scored or scored[0].score < THRESHOLD:
-            return [], set(slots)
-        best = scored[0].score
-        keep = [m for m in scored if m.score >= max(THRESHOLD, KEEP_RATIO * best)][:MAX_FACTS]
+        keep: list[FactMatch] = []
+        if scored and scored[0].score >= THRESHOLD:
+            best = scored[0].score
+            keep = [m for m in scored if m.score >= max(THRESHOLD, KEEP_RATIO * best)][:MAX_FACTS]
+        # "What brought you in?" names no symptom but plainly asks for a history slot: answer with that
+        # slot's best fact. Symptom slots are left out: "any rash?" must not be answered with another symptom.
+        for slot, strength in slots.items():
+            if strength < SLOT_ALONE or slot in SYMPTOM_SLOTS or any(m.fact.slot is slot for m in keep):
+                continue
+            best_of_slot = next((m for m in scored if m.fact.slot is slot), None)
+            if best_of_slot is not None and len(keep) < MAX_FACTS:
+                keep.append(best_of_slot)
         return keep, set(slots)
 
     @staticmethod

@@ -10,7 +10,9 @@ from agentsim.model.case import FactSlot as S
 
 SLOT_CUES: dict[S, tuple[str, ...]] = {
     S.PRESENTING_COMPLAINT: (
-        "what brings you", "what brought you", "what seems to be", "what's the problem", "what is the problem",
+        "what brings you", "what brought you", "brought you in", "brings you in", "brought you here",
+        "brought you to", "what's been happening", "whats been happening", "what's been going on", "what's going on",
+        "what's happened", "what has happened", "what's up", "what's the matter", "what is the matter", "hpc", "pc", "what seems to be", "what's the problem", "what is the problem",
         "how can i help", "what can i do for you", "tell me what happened", "what happened", "whats wrong",
         "what is wrong", "main problem", "main concern today", "why are you here", "describe your symptoms",
         "what symptoms", "tell me more", "go on", "in your own words", "how are you feeling",
@@ -38,20 +40,23 @@ SLOT_CUES: dict[S, tuple[str, ...]] = {
                  "how much does it hurt", "worst pain", "how strong", "how intense", "1 to 10", "one to ten"),
     S.PAST_MEDICAL_HISTORY: ("medical history", "medical problems", "medical conditions", "health problems",
                              "conditions", "illnesses", "diagnosed with", "past history", "pmh", "ever had",
-                             "chronic", "long term", "long-term", "past medical",
+                             "chronic", "long term", "long-term", "past medical", "pmhx", "medical history",
+                             "any history", "health issues", "suffer with", "suffer from", "do you have any",
                              "ongoing health", "any problems with your", "been in hospital", "hospital before"),
-    S.PAST_SURGICAL_HISTORY: ("surgery", "surgeries", "operation", "operated", "procedures", "psh", "surgical"),
-    S.MEDICATIONS: ("medication", "medicine", "meds", "tablets", "pills", "drugs do you take", "prescri",
+    S.PAST_SURGICAL_HISTORY: ("surgery", "surgeries", "operation", "operated", "procedures", "psh", "surgical",
+                              "pshx", "ops", "under the knife", "had anything removed", "scars"),
+    S.MEDICATIONS: ("medication", "medicine", "meds", "dhx", "drug history", "otc", "regular drugs", "tablets", "pills", "drugs do you take", "prescri",
                     "taking anything", "take anything", "over the counter", "supplements", "inhaler",
                     "contracepti", "the pill", "injections", "insulin", "dose", "herbal", "remedies", "on any"),
-    S.ALLERGIES: ("allerg", "react badly", "reactions to", "nkda", "penicillin"),
-    S.FAMILY_HISTORY: ("family", "relatives", "mother", "father", "parents", "mum", "dad", "brother", "sister",
+    S.ALLERGIES: ("allerg", "alerg", "react badly", "reactions to", "nkda", "penicillin", "drug reactions",
+                  "intoleran"),
+    S.FAMILY_HISTORY: ("family", "fhx", "fh", "relatives", "mother", "father", "parents", "mum", "dad", "brother", "sister",
                        "siblings", "runs in", "inherit", "genetic", "grandparent"),
-    S.SMOKING: ("smoke", "smoking", "cigarette", "tobacco", "vape", "vaping", "pack year", "cigar", "chew"),
-    S.ALCOHOL: ("alcohol", "drink", "drinking", "beer", "wine", "spirits", "units", "booze", "pints"),
+    S.SMOKING: ("smoke", "smoking", "smoker", "ciggies", "fags", "cigarette", "tobacco", "vape", "vaping", "pack year", "cigar", "chew"),
+    S.ALCOHOL: ("alcohol", "drink", "drinking", "drinker", "etoh", "beer", "wine", "spirits", "units", "booze", "pints"),
     S.DRUGS: ("recreational", "illicit", "street drugs", "cannabis", "marijuana", "cocaine", "heroin",
               "inject", "ivdu", "substances", "weed", "party drugs", "drugs"),
-    S.OCCUPATION: ("work", "job", "occupation", "do for a living", "employ", "profession", "career", "retired",
+    S.OCCUPATION: ("work", "job", "occupation", "what do you do", "day job", "working", "do for a living", "employ", "profession", "career", "retired",
                    "school", "exposure at work"),
     S.HOME: ("live with", "home", "living situation", "who lives", "housing", "live alone", "carer",
              "support at home", "stairs", "pets", "lives with", "house", "heating", "household"),
@@ -75,13 +80,13 @@ SLOT_CUES: dict[S, tuple[str, ...]] = {
                            "claudication", "short of breath lying", "racing"),
     S.ROS_RESPIRATORY: ("cough", "breath", "breathing", "breathless", "wheez", "sputum", "phlegm", "hemoptysis",
                         "coughing up blood", "dyspnea", "sob", "chest tight"),
-    S.ROS_GASTROINTESTINAL: ("nausea", "sick", "vomit", "throwing up", "bowel", "stool", "poo", "diarrhea",
+    S.ROS_GASTROINTESTINAL: ("nausea", "n and v", "sick", "vomit", "throwing up", "bowel", "stool", "poo", "diarrhea",
                              "constipat", "blood in", "black stool", "tarry", "melena", "abdominal", "tummy",
                              "stomach", "belly", "heartburn", "indigestion", "swallow", "jaundice", "yellow"),
     S.ROS_GENITOURINARY: ("urine", "urinat", "pee", "wee", "water works", "waterworks", "burning when",
                           "frequency", "passing water", "dysuria", "blood in your urine", "kidney", "bladder",
                           "incontinen", "stream", "testic", "genital"),
-    S.ROS_NEUROLOGICAL: ("headache", "head", "dizzy", "dizziness", "numb", "tingling", "weakness", "weak",
+    S.ROS_NEUROLOGICAL: ("headache", "head", "loc", "loss of consciousness", "dizzy", "dizziness", "numb", "tingling", "weakness", "weak",
                          "vision", "speech", "seizure", "fits", "confus", "memory", "balance", "pins and needles",
                          "coordination", "light hurt", "photophobia", "neck stiff", "stiff neck"),
     S.ROS_MUSCULOSKELETAL: ("joint", "joints", "muscle", "back pain", "stiffness", "swollen joint", "aches",
@@ -130,8 +135,13 @@ def detect_slots(question: str) -> dict[S, float]:
     for head in {word[:3] for word in norm.split()}:
         for cue, slot in _CUES.get(head, ()):
             # whole cues match whole words; longer cues that end in a stem ('allerg') match word prefixes
-            if f" {cue} " in padded or (len(cue) >= 5 and f" {cue}" in padded):
-                found[slot] = max(found.get(slot, 0.0), min(1.0, 0.5 + 0.05 * len(cue)))
+            if f" {cue} " in padded:
+                strength = min(1.0, 0.75 + 0.02 * len(cue))  # 'pmh' 0.81, 'smoke' 0.85, phrases 1.0
+            elif len(cue) >= 5 and f" {cue}" in padded:
+                strength = 0.75  # a stem cue matching the start of a longer word
+            else:
+                continue
+            found[slot] = max(found.get(slot, 0.0), strength)
     if any(b in padded for b in _BROAD_SOCIAL):
         for slot in SOCIAL_SLOTS:
             found.setdefault(slot, 0.7)

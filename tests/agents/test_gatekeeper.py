@@ -78,3 +78,22 @@ def test_vague_exam_is_refused(gk):
 def test_test_prices_come_from_the_catalogue(gk, catalogue):
     reply = order(gk, "ECG", "troponin")
     assert reply.cost == catalogue.get("ecg").price_usd + catalogue.get("troponin").price_usd
+
+
+def test_a_manoeuvre_ordered_like_a_test_is_performed_free(gk):
+    reply = order(gk, "check JVP")
+    result = reply.payload["results"][0]
+    assert result["status"] == "examined" and result["price_usd"] == 0 and reply.cost == 0
+    assert "JVP not raised" in reply.text  # the case's own cardiovascular finding
+
+
+@pytest.mark.parametrize(("name", "test_id"), [("repeat U&Es this evening", "bmp"), ("renal tract USS", "us-renal"),
+                                                ("CSF MC&S, protein and glucose", "csf-analysis"),
+                                                ("troponim", "troponin")])
+def test_orders_with_shorthand_filler_and_typos(gk, name, test_id):
+    assert order(gk, name).payload["results"][0]["test_id"] == test_id
+
+
+@pytest.mark.parametrize("vague", ["some x-rays", "tumour markers", "septic screen", "the usual bloods"])
+def test_orders_built_on_a_generic_noun_are_vague(gk, vague):
+    assert order(gk, vague).payload["results"][0]["status"] == "refused"

@@ -101,6 +101,12 @@ class RulesGatekeeper:
                 lines.append(f"{requested}: not a test I can find; please give its usual name.")
                 results.append(self._result(requested, None, None, 0.0, "unknown", False))
                 continue
+            if entry is not None and entry.kind is EntryKind.EXAM:
+                # a manoeuvre ordered like a test ("check Murphy's sign"): the examiner performs it, free
+                exam = await self.examine(entry.name)
+                lines.append(exam.text)
+                results.append(self._result(requested, entry.id, entry.name, 0.0, "examined", False))
+                continue
             if case_test and case_test.pathognomonic and resolved.how is Resolution.FUZZY:
                 lines.append(f"{requested}: did you mean {case_test.name}? Please order it by name.")
                 results.append(self._result(requested, case_test.id, case_test.name, 0.0, "refused", False))
