@@ -20,6 +20,14 @@ MAX_FACTS = 3
 SLOT_ALONE = 0.75  # a slot cue this strong is enough on its own to pick that slot's best fact
 
 
+# Words that say "a symptom" without saying which: sharing only these is no evidence of the right fact
+# ("any chest pain?" must not be answered with the abdominal pain).
+GENERIC = frozenset(
+    "pain pains painful ache aches hurt hurts hurting problem problems trouble issues issue symptoms symptom "
+    "feel feeling felt notice noticed having had get getting bad worse better any".split()
+)
+
+
 @dataclass(frozen=True)
 class FactMatch:
     fact: Fact
@@ -42,7 +50,7 @@ class FactIndex:
                 aliases_norm=[normalise(a) for a in f.aliases if normalise(a)],
                 alias_stems=[stem(normalise(a)) if " " not in normalise(a) and len(normalise(a)) > 3 else None
                              for a in f.aliases if normalise(a)],
-                stems=frozenset(stem(t) for t in content_tokens(" ".join([f.text, *f.aliases]))),
+                stems=frozenset(stem(t) for t in content_tokens(" ".join([f.text, *f.aliases])) if t not in GENERIC),
             )
             for f in facts
         ]
@@ -58,7 +66,7 @@ class FactIndex:
         """The facts that answer `question` (best first) and the history slots it asked about."""
         slots = detect_slots(question)
         q_norm = normalise(question)
-        q_stems = {stem(t) for t in content_tokens(question)}
+        q_stems = {stem(t) for t in content_tokens(question) if t not in GENERIC}
         q_word_stems = {stem(t) for t in q_norm.split()}
         padded = f" {q_norm} "
         sims = similarities(question, self.matrix)
@@ -92,6 +100,8 @@ class FactIndex:
     @staticmethod
     def _alias_strength(alias: str, alias_stem: str | None, padded: str, q_word_stems: set[str]) -> float:
         if f" {alias} " in padded:
+            if alias in GENERIC:
+                return 0.2
             return 1.0 if " " in alias else 0.8
         # plural or tense variants of a one-word alias ('coughs', 'coughing')
         if alias_stem is not None and alias_stem in q_word_stems:
