@@ -26,10 +26,28 @@ def _scripted(*, script: str | None = None, **options: Any) -> Doctor:
     return ScriptedDoctor.from_file(script)
 
 
-DOCTORS: dict[str, Callable[..., Doctor]] = {"checklist": _checklist, "scripted": _scripted}
+def _lazy(module: str, attr: str) -> Callable[..., Any]:
+    """A factory that imports its agent only when used: LLM agents pull in litellm (seconds to import)."""
+
+    def factory(*args: Any, **options: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), attr)(*args, **options)
+
+    return factory
+
+
+DOCTORS: dict[str, Callable[..., Doctor]] = {
+    "checklist": _checklist,
+    "scripted": _scripted,
+    "llm": _lazy("agentsim.agents.doctor.llm", "LLMDoctor"),
+    "panel": _lazy("agentsim.agents.doctor.panel", "PanelDoctor"),
+}
 DOCTOR_HELP = {
     "checklist": "deterministic baseline: structured history, focused exam, tests, knowledge-base ranking",
     "scripted": "replays actions from a YAML file (--doctor-opt script=PATH)",
+    "llm": "an LLM through litellm: tool calls, tagged-text fallback (--doctor-model MODEL)",
+    "panel": "MAI-DxO-style virtual panel of LLM doctors reaching a consensus action",
 }
 
 
@@ -45,8 +63,14 @@ def _rules(view: GatekeeperView, *, catalogue: Catalogue, **_: Any) -> Gatekeepe
     return RulesGatekeeper(view, catalogue=catalogue)
 
 
-PATIENTS: dict[str, Callable[..., PatientAgent]] = {"retrieval": _retrieval}
-GATEKEEPERS: dict[str, Callable[..., GatekeeperAgent]] = {"rules": _rules}
+PATIENTS: dict[str, Callable[..., PatientAgent]] = {
+    "retrieval": _retrieval,
+    "llm": _lazy("agentsim.agents.patient.llm", "LLMPatient"),
+}
+GATEKEEPERS: dict[str, Callable[..., GatekeeperAgent]] = {
+    "rules": _rules,
+    "llm": _lazy("agentsim.agents.gatekeeper.llm", "LLMGatekeeper"),
+}
 
 
 def make_doctor(name: str, **options: Any) -> Doctor:

@@ -41,6 +41,8 @@ async def arun_episode(
     catalogue: Catalogue | None = None,
     max_tests_per_order: int = DEFAULT_MAX_TESTS_PER_ORDER,
     doctor_options: dict[str, Any] | None = None,
+    patient_options: dict[str, Any] | None = None,
+    gatekeeper_options: dict[str, Any] | None = None,
     on_turn: Callable[[Turn], None] | None = None,
     run_id: str | None = None,
     episode_key: str | None = None,
@@ -55,12 +57,15 @@ async def arun_episode(
     agents = AgentConfig(
         doctor=_agent_name(doctor, "doctor"), patient=_agent_name(patient, "patient"),
         gatekeeper=_agent_name(gatekeeper, "gatekeeper"), options=doctor_options or {},
+        models={role: str(opts["model"]) for role, opts in (("doctor", doctor_options), ("patient", patient_options),
+                                                             ("gatekeeper", gatekeeper_options)) if opts and "model" in opts},
     )
     doctor = make_doctor(doctor, **(doctor_options or {})) if isinstance(doctor, str) else doctor
     if isinstance(patient, str):
-        patient = make_patient(patient, case.patient_view(), persona=persona, seed=seed)
+        patient = make_patient(patient, case.patient_view(), persona=persona, seed=seed, **(patient_options or {}))
     if isinstance(gatekeeper, str):
-        gatekeeper = make_gatekeeper(gatekeeper, case.gatekeeper_view(), catalogue=catalogue)
+        gatekeeper = make_gatekeeper(gatekeeper, case.gatekeeper_view(), catalogue=catalogue,
+                                     **(gatekeeper_options or {}))
     if judge is None:
         from agentsim.judge.rubric import score_turns
 
