@@ -93,22 +93,35 @@ def _stripped(canonical: str) -> str:
 
 
 class _NameIndex:
-    """Every name of every entry, canonicalised, with what the matching steps need precomputed."""
+    """Every name of every entry, canonicalised, with what the matching steps need precomputed. The
+    catalogue's index is built once; a case's own names are laid over it per episode."""
 
-    def __init__(self, names: dict[str, str]):
-        self.names = names
-        self.stripped: dict[str, str] = {}
-        for name, entry_id in names.items():
-            self.stripped.setdefault(_stripped(name), entry_id)
-        self.stripped.pop("", None)
-        self.content = [(frozenset(_content(n)), len(_content(n)), n, i) for n, i in names.items() if _content(n)]
-        self.vocabulary = sorted({w for n in names for w in n.split()})
+    def __init__(self, names: dict[str, str], *, base: _NameIndex | None = None):
+        own_stripped = {_stripped(n): i for n, i in names.items()}
+        own_stripped.pop("", None)
+        own_content = [(frozenset(_content(n)), len(_content(n)), n, i) for n, i in names.items() if _content(n)]
+        if base is None:
+            self.names, self.stripped, self.content = names, own_stripped, own_content
+            self._words = frozenset(w for n in names for w in n.split())
+        else:  # the case's names win over the catalogue's
+            self.names = {**base.names, **names}
+            self.stripped = {**base.stripped, **own_stripped}
+            self.content = base.content + own_content
+            self._words = base._words | {w for n in names for w in n.split()}
+        self._vocabulary: list[str] | None = None
+
+    @property
+    def vocabulary(self) -> list[str]:
+        # only typo folding needs it sorted: built on first use
+        if self._vocabulary is None:
+            self._vocabulary = sorted(self._words)
+        return self._vocabulary
 
 
-_CATALOGUE_CACHE: dict[int, tuple[Catalogue, dict[str, str]]] = {}
+_CATALOGUE_CACHE: dict[int, tuple[Catalogue, _NameIndex]] = {}
 
 
-def _catalogue_names(catalogue: Catalogue) -> dict[str, str]:
+def _catalogue_index(catalogue: Catalogue) -> _NameIndex:
     """Canonical name -> entry id for the whole catalogue, tests and exam manoeuvres: built once."""
     cached = _CATALOGUE_CACHE.get(id(catalogue))
     if cached is not None and cached[0] is catalogue:
@@ -119,8 +132,9 @@ def _catalogue_names(catalogue: Catalogue) -> dict[str, str]:
         for name in (entry.id.replace("-", " "), entry.name, *entry.aliases):
             names.setdefault(canon(name), entry.id)
     names.pop("", None)
-    _CATALOGUE_CACHE[id(catalogue)] = (catalogue, names)
-    return names
+    index = _NameIndex(names)
+    _CATALOGUE_CACHE[id(catalogue)] = (catalogue, index)
+    return index
 
 
 class OrderResolver:
@@ -132,7 +146,7 @@ class OrderResolver:
             for name in (test.id.replace("-", " "), test.name, *test.aliases):
                 case_names.setdefault(canon(name), test.id)
         case_names.pop("", None)
-        self.index = _NameIndex({**_catalogue_names(catalogue), **case_names})
+        self.index = _NameIndex(case_names, base=_catalogue_index(catalogue))
 
     def resolve(self, requested: str) -> Resolved:
         norm = normalise(requested)

@@ -117,14 +117,13 @@ def _negated(toks: list[_Token], lo: int, hi: int, own: frozenset[str]) -> bool:
     return any(t[1] not in own for t in cues)
 
 
-def _matches(toks: list[_Token], phrase: str, vocab: frozenset[str]) -> bool:
+def _matches(toks: list[_Token], phrase: str, positions: dict[str, list[int]]) -> bool:
     own, content = _feature_words(phrase)
-    if not content <= vocab:  # the cheap test first: most features share no word with the evidence
+    if not all(w in positions for w in content):  # cheap first: most features share no word with the evidence
         return False
     width = len(content) + 4  # order-free and gappy: "radiating down my left arm" ~ "radiates to left arm"
-    for lo, tok in enumerate(toks):
-        if tok[1] not in content:
-            continue
+    for lo in sorted({i for w in content for i in positions[w]}):
+        tok = toks[lo]
         hits = [
             i for i in range(lo, min(lo + width, len(toks))) if toks[i][2] == tok[2] and toks[i][1] in content
         ]
@@ -155,10 +154,13 @@ class KnowledgeBase(BaseModel):
         """Best `top` conditions that fit the patient: summed weights of matched features plus a small prior
         bonus, highest first, ties broken by name so the same evidence always gives the same differential."""
         toks = _tokens(evidence)
-        vocab = frozenset(t[1] for t in toks)
+        positions: dict[str, list[int]] = {}
+        for i, tok in enumerate(toks):
+            positions.setdefault(tok[1], []).append(i)
+        vocab = positions.keys()
         scored = [
             # 0.1-0.3 for the prior is less than the lightest feature (1): it only separates near-ties.
-            (c, round(sum(w for f, w, words in self._features[i] if words <= vocab and _matches(toks, f, vocab))
+            (c, round(sum(w for f, w, words in self._features[i] if words <= vocab and _matches(toks, f, positions))
                       + 0.1 * c.prior, 2))
             for i, c in enumerate(self.conditions)
             if c.fits(age, sex)
