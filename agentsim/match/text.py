@@ -5,15 +5,31 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# UK -> US: both sides normalise to one spelling so "haemoglobin" and "hemoglobin" match.
-_SPELLING = [
-    ("haem", "hem"), ("aemia", "emia"), ("oesoph", "esoph"), ("oedema", "edema"), ("paed", "ped"),
-    ("ischaem", "ischem"), ("leukaem", "leukem"), ("gynaec", "gynec"), ("foetal", "fetal"),
-    ("diarrhoea", "diarrhea"), ("dyspnoea", "dyspnea"), ("orthopnoea", "orthopnea"), ("coeliac", "celiac"),
-    ("oestrogen", "estrogen"), ("anaesth", "anesth"), ("tumour", "tumor"), ("colour", "color"),
-    ("behaviour", "behavior"), ("faec", "fec"), ("sulph", "sulf"), ("centre", "center"), ("litre", "liter"),
-    ("immunis", "immuniz"), ("mould", "mold"), ("apnoea", "apnea"), ("aluminium", "aluminum"),
+# UK -> US spelling, per token, so "haemoglobin" and "hemoglobin" compare equal. The one table every matcher
+# (patient, gatekeeper, knowledge base, judge) folds through. Order matters: longer patterns first.
+_US_SPELLING: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"oesophag", "esophag"), (r"oedem", "edem"), (r"oestr", "estr"), (r"foet", "fet"), (r"coeli", "celi"),
+        (r"oea$", "ea"),  # diarrhoea, dyspnoea, apnoea, gonorrhoea, amenorrhoea
+        (r"oeas$", "eas"),
+        (r"aem", "em"),  # haem-, anaemia, leukaemia, ischaemic, septicaemia, hypoglycaemia
+        (r"paed", "ped"), (r"aec", "ec"),  # gynaecology, caecum, faeces
+        (r"anaest", "anest"), (r"^aet", "et"),  # aetiology
+        (r"tumour", "tumor"), (r"colour", "color"), (r"behaviour", "behavior"), (r"sulph", "sulf"),
+        (r"^leuc", "leuk"), (r"isation$", "ization"),
+        (r"centre$", "center"), (r"fibre$", "fiber"), (r"litre$", "liter"), (r"litres$", "liters"),
+        (r"mould", "mold"), (r"aluminium", "aluminum"),
+    ]
 ]
+
+
+@lru_cache(maxsize=16384)
+def us_spelling(token: str) -> str:
+    for pattern, replacement in _US_SPELLING:
+        token = pattern.sub(replacement, token)
+    return token
+
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -30,10 +46,7 @@ STOPWORDS = frozenset(
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("&", " and ")
-    for uk, us in _SPELLING:
-        if uk in text:
-            text = text.replace(uk, us)
-    return " ".join(_WORD.findall(text))
+    return " ".join(us_spelling(word) for word in _WORD.findall(text))
 
 
 def tokens(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from agentsim.match.text import us_spelling
 from agentsim.model.case import ExamSystem
 
 _Phrase = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9 '-]*$")]  # lowercase, as it is matched
@@ -47,9 +48,6 @@ class Condition(BaseModel):
 
 
 # Text normalisation: evidence and feature phrases go through the same pipeline, so they compare equal.
-_SPELLING = dict(
-    p.split(">") for p in "aem>em oea>ea oedem>edem oesoph>esoph faec>fec paed>ped leuc>leuk".split()
-)
 # Plain-English and report wording that means the same thing for matching purposes.
 _SYNONYMS = dict(
     p.split(">")
@@ -74,7 +72,7 @@ _Token = tuple[str, str, int, int]  # (raw word, canonical word, sentence no., c
 
 @cache
 def _canon(raw: str) -> str:
-    w = re.sub("|".join(_SPELLING), lambda m: _SPELLING[m.group()], _SYNONYMS.get(raw, raw))
+    w = us_spelling(_SYNONYMS.get(raw, raw))
     for _ in range(2):  # two passes: exertional -> exertion -> exert; dizziness -> dizzy
         for suf in _SUFFIXES:
             if w.endswith(suf) and len(w) - len(suf) >= 3 and not w.endswith(_KEEP.get(suf, ())):
