@@ -1,0 +1,137 @@
+"""The batch runner: owns concurrency, retries, persistence and resume. run_episode stays free of them.
+
+Each planned episode has a key (case, doctor, persona, seed) within its run. A resume runs only the keys
+that have no completed episode; unfinished ones (failed, aborted, cut off by a killed process) are
+discarded first, so a run ends with each key exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agentsim.batch.spec import BatchSpec, DoctorSpec, episode_key
+from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
+from agentsim.model.case import Case
+from agentsim.model.episode import EpisodeResult, Termination
+from agentsim.store import runs
+
+
+@dataclass(frozen=True)
+class PlannedEpisode:
+    key: str
+    case: Case
+    doctor: DoctorSpec
+    persona: str | None
+    seed: int
+
+
+@dataclass
+class Progress:
+    total: int
+    skipped: int = 0
+    done: int = 0
+    failed: int = 0
+    cost_usd: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchOutcome:
+    run_id: str
+    progress: Progress
+    status: str
+
+
+def plan(spec: BatchSpec) -> list[PlannedEpisode]:
+    cases = spec.select_cases(load_all_cases())
+    episodes = []
+    for case in cases:
+        for doctor in spec.doctors:
+            for persona in spec.personas:
+                for repeat in range(spec.repeats):
+                    seed = spec.seed + repeat
+                    key = episode_key(case_id=case.id, doctor=doctor.display, persona=persona, seed=seed)
+                    episodes.append(PlannedEpisode(key, case, doctor, persona, seed))
+    return episodes
+
+
+async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = None,
+                    on_progress: Callable[[Progress], None] | None = None,
+                    stop: asyncio.Event | None = None) -> BatchOutcome:
+    """Start a new run (run_id None) or resume one. Returns when every planned episode is done, or after
+    `stop` is set (episodes in flight are cancelled and recorded as aborted)."""
+    if run_id is None:
+        run_id = uuid.uuid4().hex
+        runs.create_run(run_id=run_id, name=spec.name, spec=spec.model_dump(mode="json"), db=db)
+    else:
+        runs.discard_unfinished(run_id, db=db)
+        runs.set_run_status(run_id, "running", db=db)
+    todo = plan(spec)
+    finished = runs.completed_keys(run_id, db=db)
+    progress = Progress(total=len(todo), skipped=sum(p.key in finished for p in todo))
+    todo = [p for p in todo if p.key not in finished]
+    rubric, catalogue = load_rubric(), load_catalogue()
+    limit = asyncio.Semaphore(spec.concurrency)
+
+    async def one(item: PlannedEpisode) -> None:
+        async with limit:
+            if stop is not None and stop.is_set():
+                return
+            result = await _attempt(item, spec, run_id=run_id, db=db, rubric=rubric, catalogue=catalogue,
+                                    progress=progress)
+            if result is None or result.termination is Termination.ABORTED:
+                progress.failed += 1
+            else:
+                progress.done += 1
+                progress.cost_usd += result.score.cost.total if result.score else 0.0
+            if on_progress:
+                on_progress(progress)
+
+    tasks = [asyncio.create_task(one(item)) for item in todo]
+    watcher = asyncio.create_task(_cancel_on(stop, tasks)) if stop is not None else None
+    status = "completed"
+    try:
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        if watcher:
+            watcher.cancel()
+        interrupted = stop is not None and stop.is_set()
+        left = len(todo) - progress.done
+        status = "interrupted" if interrupted else ("completed" if left == 0 else "incomplete")
+        runs.set_run_status(run_id, status, db=db)
+    return BatchOutcome(run_id=run_id, progress=progress, status=status)
+
+
+async def _attempt(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: str | Path, rubric, catalogue,
+                   progress: Progress) -> EpisodeResult | None:
+    from agentsim.engine.episode import arun_episode
+
+    for attempt in range(spec.retries + 1):
+        try:
+            return await arun_episode(
+                item.case, doctor=item.doctor.name, doctor_options=item.doctor.doctor_options(),
+                patient=spec.patient, gatekeeper=spec.gatekeeper, persona=item.persona,
+                patient_options={"model": spec.patient_model} if spec.patient_model else None,
+                gatekeeper_options={"model": spec.gatekeeper_model} if spec.gatekeeper_model else None,
+                max_turns=spec.max_turns, budget=spec.budget, seed=item.seed, db=db, rubric=rubric,
+                catalogue=catalogue, run_id=run_id, episode_key=item.key,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a crash of the episode itself (not a doctor_error): retry, bounded
+            message = f"{item.key}: attempt {attempt + 1}: {type(exc).__name__}: {exc}"
+            progress.errors.append(message)
+            if attempt < spec.retries:
+                runs.discard_unfinished(run_id, db=db, key=item.key)  # the retry replaces the crashed row
+                await asyncio.sleep(min(2.0, 0.1 * 2**attempt))
+    return None
+
+
+async def _cancel_on(stop: asyncio.Event, tasks: list[asyncio.Task]) -> None:
+    await stop.wait()
+    for task in tasks:
+        task.cancel()

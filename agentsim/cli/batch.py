@@ -1,0 +1,71 @@
+"""`agentsim batch SPEC` and `agentsim batch resume RUN`: many episodes, concurrently, resumable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def batch(
+    target: Annotated[str, typer.Argument(help="a batch spec file (YAML or JSON), or the word 'resume'")],
+    run_id: Annotated[str | None, typer.Argument(help="with 'resume': the run id (or a unique prefix)")] = None,
+    db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
+    = None,
+    concurrency: Annotated[int | None, typer.Option(min=1, help="override the spec's concurrency")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar; one summary line")] = False,
+) -> None:
+    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run."""
+    import asyncio
+    import signal
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from agentsim.batch.runner import run_batch
+    from agentsim.batch.spec import BatchSpec, load_spec
+    from agentsim.cases.errors import UserError
+    from agentsim.store.db import resolve_url
+    from agentsim.store.runs import get_run
+
+    url = resolve_url(db)
+    if target == "resume":
+        if not run_id:
+            raise UserError("usage: agentsim batch resume RUN_ID")
+        run = get_run(run_id, db=url)
+        spec, run_id = BatchSpec.model_validate(run.spec), run.id
+    else:
+        spec, run_id = load_spec(Path(target)), None
+    if concurrency:
+        spec = spec.model_copy(update={"concurrency": concurrency})
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("failed {task.fields[failed]} · ${task.fields[cost]:,.0f}"), TimeRemainingColumn(),
+                   disable=quiet)
+
+    async def main():
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGINT, stop.set)  # Ctrl-C: stop cleanly, resumable
+        task_id = None
+
+        def on_progress(p) -> None:  # noqa: ANN001 - a Progress
+            bar.update(task_id, total=p.total, completed=p.skipped + p.done + p.failed, failed=p.failed,
+                   cost=p.cost_usd)
+
+        with bar:
+            task_id = bar.add_task("episodes", total=None, failed=0, cost=0.0)
+            outcome = await run_batch(spec, db=url, run_id=run_id, on_progress=on_progress, stop=stop)
+            bar.update(task_id, total=outcome.progress.total,
+                       completed=outcome.progress.skipped + outcome.progress.done + outcome.progress.failed)
+        return outcome
+
+    outcome = asyncio.run(main())
+    p = outcome.progress
+    typer.echo(f"run {outcome.run_id} {outcome.status}: {p.done} done, {p.failed} failed, {p.skipped} already "
+               f"done, of {p.total}; ${p.cost_usd:,.0f} of work-up")
+    for error in p.errors[:10]:
+        typer.echo(f"  {error}", err=True)
+    if outcome.status != "completed":
+        typer.echo(f"resume with: agentsim batch resume {outcome.run_id[:12]}" + (f" --db {db}" if db else ""))
+        raise typer.Exit(1)

@@ -1,0 +1,82 @@
+"""Runs: a batch's record, and what resume needs to know about its episodes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import select
+
+from agentsim.cases.errors import NotFoundError
+from agentsim.store.db import session
+from agentsim.store.tables import EpisodeRow, RunRow, ScoreRow, TurnRow, utcnow
+
+
+def create_run(*, run_id: str, name: str, spec: dict[str, Any], db: str | Path | None) -> RunRow:
+    with session(db) as s:
+        row = RunRow(id=run_id, name=name, spec=spec, status="running")
+        s.add(row)
+        s.commit()
+        return row
+
+
+def get_run(run_id: str, *, db: str | Path | None) -> RunRow:
+    with session(db) as s:
+        row = s.get(RunRow, run_id)
+        if row is None and len(run_id) >= 4:
+            rows = list(s.exec(select(RunRow).where(RunRow.id.startswith(run_id)).limit(2)))
+            row = rows[0] if len(rows) == 1 else None
+        if row is None:
+            raise NotFoundError(f"no run {run_id!r} in this database")
+        return row
+
+
+def list_runs(*, db: str | Path | None, limit: int = 50, offset: int = 0) -> list[RunRow]:
+    with session(db) as s:
+        query = select(RunRow).order_by(RunRow.created_at.desc()).offset(offset).limit(limit)
+        return list(s.exec(query))
+
+
+def set_run_status(run_id: str, status: str, *, db: str | Path | None) -> None:
+    with session(db) as s:
+        row = s.get(RunRow, run_id)
+        row.status = status
+        row.finished_at = utcnow() if status != "running" else None
+        s.add(row)
+        s.commit()
+
+
+def completed_keys(run_id: str, *, db: str | Path | None) -> set[str]:
+    with session(db) as s:
+        query = select(EpisodeRow.key).where(EpisodeRow.run_id == run_id, EpisodeRow.status == "completed")
+        return {k for k in s.exec(query) if k}
+
+
+def discard_unfinished(run_id: str, *, db: str | Path | None, key: str | None = None) -> int:
+    """Episodes of the run that did not complete (failed, aborted, or cut off by a killed process): removed
+    with their turns and scores, so a resume runs them again and the run holds each key exactly once."""
+    with session(db) as s:
+        query = select(EpisodeRow.id).where(EpisodeRow.run_id == run_id, EpisodeRow.status != "completed")
+        if key is not None:
+            query = query.where(EpisodeRow.key == key)
+        ids = list(s.exec(query))
+        if ids:
+            s.exec(delete(TurnRow).where(TurnRow.episode_id.in_(ids)))
+            s.exec(delete(ScoreRow).where(ScoreRow.episode_id.in_(ids)))
+            s.exec(delete(EpisodeRow).where(EpisodeRow.id.in_(ids)))
+            s.commit()
+        return len(ids)
+
+
+def run_counts(run_id: str, *, db: str | Path | None) -> dict[str, Any]:
+    with session(db) as s:
+        rows = s.exec(select(EpisodeRow.status, func.count(), func.coalesce(func.sum(EpisodeRow.total_cost), 0))
+                      .where(EpisodeRow.run_id == run_id).group_by(EpisodeRow.status))
+        counts = {status: (n, cost) for status, n, cost in rows}
+    return {
+        "completed": counts.get("completed", (0, 0))[0],
+        "failed": counts.get("failed", (0, 0))[0],
+        "running": counts.get("running", (0, 0))[0],
+        "cost_usd": round(sum(c for _, c in counts.values()), 2),
+    }
