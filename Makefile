@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/agentsim replay latest --db sqlite:///demo.db --speed 0
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider -rs
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -27,3 +27,19 @@ def catalogue():
     from agentsim.cases.library import load_catalogue
 
     return load_catalogue()
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """A real PostgreSQL (started by .ci/run); the tests using it skip, saying why, when there is none."""
+    url = os.environ.get("AGENTSIM_TEST_PG_URL")
+    if not url:
+        pytest.skip("PostgreSQL not available: set AGENTSIM_TEST_PG_URL (bash .ci/postgres.sh starts one)")
+    from sqlmodel import SQLModel
+
+    from agentsim.store.db import get_engine
+
+    engine = get_engine(url)
+    SQLModel.metadata.drop_all(engine)  # each test starts from empty tables
+    SQLModel.metadata.create_all(engine)
+    return url
