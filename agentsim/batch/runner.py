@@ -12,8 +12,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from agentsim.batch.spec import BatchSpec, DoctorSpec, episode_key
+from agentsim.cases.errors import UserError
 from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
 from agentsim.model.case import Case
 from agentsim.model.episode import EpisodeResult, Termination
@@ -61,9 +63,17 @@ def plan(spec: BatchSpec) -> list[PlannedEpisode]:
 
 async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = None,
                     on_progress: Callable[[Progress], None] | None = None,
-                    stop: asyncio.Event | None = None) -> BatchOutcome:
+                    stop: asyncio.Event | None = None, executor: str = "local",
+                    ray_address: str | None = None) -> BatchOutcome:
     """Start a new run (run_id None) or resume one. Returns when every planned episode is done, or after
-    `stop` is set (episodes in flight are cancelled and recorded as aborted)."""
+    `stop` is set (episodes in flight are cancelled and recorded as aborted). `executor` is "local"
+    (asyncio in this process) or "ray" (Ray tasks, see ray_executor.py)."""
+    if executor not in {"local", "ray"}:
+        raise UserError(f"unknown executor {executor!r}: use local or ray")
+    if executor == "ray":
+        from agentsim.batch import ray_executor
+
+        ray_executor.start(ray_address)
     if run_id is None:
         run_id = uuid.uuid4().hex
         runs.create_run(run_id=run_id, name=spec.name, spec=spec.model_dump(mode="json"), db=db)
@@ -82,12 +92,13 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
             if stop is not None and stop.is_set():
                 return
             result = await _attempt(item, spec, run_id=run_id, db=db, rubric=rubric, catalogue=catalogue,
-                                    progress=progress)
-            if result is None or result.termination is Termination.ABORTED:
+                                    progress=progress, remote=executor == "ray")
+            if result is None or Termination(result.termination) is Termination.ABORTED:
                 progress.failed += 1
             else:
                 progress.done += 1
-                progress.cost_usd += result.score.cost.total if result.score else 0.0
+                progress.cost_usd += result.cost if isinstance(result, _RemoteResult) else (
+                    result.score.cost.total if result.score else 0.0)
             if on_progress:
                 on_progress(progress)
 
@@ -106,20 +117,29 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
     return BatchOutcome(run_id=run_id, progress=progress, status=status)
 
 
+def _episode_kwargs(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: str | Path) -> dict[str, Any]:
+    return dict(
+        doctor=item.doctor.name, doctor_options=item.doctor.doctor_options(), patient=spec.patient,
+        gatekeeper=spec.gatekeeper, persona=item.persona,
+        patient_options={"model": spec.patient_model} if spec.patient_model else None,
+        gatekeeper_options={"model": spec.gatekeeper_model} if spec.gatekeeper_model else None,
+        max_turns=spec.max_turns, budget=spec.budget, seed=item.seed, db=str(db), run_id=run_id,
+        episode_key=item.key,
+    )
+
+
 async def _attempt(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: str | Path, rubric, catalogue,
-                   progress: Progress) -> EpisodeResult | None:
+                   progress: Progress, remote: bool = False) -> EpisodeResult | _RemoteResult | None:
     from agentsim.engine.episode import arun_episode
 
+    kwargs = _episode_kwargs(item, spec, run_id=run_id, db=db)
     for attempt in range(spec.retries + 1):
         try:
-            return await arun_episode(
-                item.case, doctor=item.doctor.name, doctor_options=item.doctor.doctor_options(),
-                patient=spec.patient, gatekeeper=spec.gatekeeper, persona=item.persona,
-                patient_options={"model": spec.patient_model} if spec.patient_model else None,
-                gatekeeper_options={"model": spec.gatekeeper_model} if spec.gatekeeper_model else None,
-                max_turns=spec.max_turns, budget=spec.budget, seed=item.seed, db=db, rubric=rubric,
-                catalogue=catalogue, run_id=run_id, episode_key=item.key,
-            )
+            if remote:
+                from agentsim.batch import ray_executor
+
+                return _RemoteResult(**await ray_executor.run_remote(item.case.id, kwargs))
+            return await arun_episode(item.case, rubric=rubric, catalogue=catalogue, **kwargs)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a crash of the episode itself (not a doctor_error): retry, bounded
@@ -129,6 +149,19 @@ async def _attempt(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: st
                 runs.discard_unfinished(run_id, db=db, key=item.key)  # the retry replaces the crashed row
                 await asyncio.sleep(min(2.0, 0.1 * 2**attempt))
     return None
+
+
+@dataclass(frozen=True)
+class _RemoteResult:
+    """What a Ray task sends back: the episode itself is in the database already."""
+
+    termination: str
+    cost: float
+    episode_id: str
+
+    @property
+    def score(self) -> None:
+        return None
 
 
 async def _cancel_on(stop: asyncio.Event, tasks: list[asyncio.Task]) -> None:

@@ -15,6 +15,8 @@ def batch(
     = None,
     concurrency: Annotated[int | None, typer.Option(min=1, help="override the spec's concurrency")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar; one summary line")] = False,
+    executor: Annotated[str, typer.Option(help="local (asyncio) or ray (needs agentsim[ray])")] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="a Ray cluster address; default: a local Ray")] = None,
 ) -> None:
     """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run."""
     import asyncio
@@ -55,7 +57,8 @@ def batch(
 
         with bar:
             task_id = bar.add_task("episodes", total=None, failed=0, cost=0.0)
-            outcome = await run_batch(spec, db=url, run_id=run_id, on_progress=on_progress, stop=stop)
+            outcome = await run_batch(spec, db=url, run_id=run_id, on_progress=on_progress, stop=stop,
+                                      executor=executor, ray_address=ray_address)
             bar.update(task_id, total=outcome.progress.total,
                        completed=outcome.progress.skipped + outcome.progress.done + outcome.progress.failed)
         return outcome

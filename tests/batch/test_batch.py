@@ -145,3 +145,25 @@ def test_kill_9_mid_run_then_resume_completes_each_episode_exactly_once(tmp_path
             stored = conn.execute("select count(*) from turns where episode_id=?", (episode_id,)).fetchone()[0]
             assert stored == n_turns
         assert conn.execute("select status from runs where id=?", (run_id,)).fetchone()[0] == "completed"
+
+
+def test_ray_executor_runs_episodes_as_ray_tasks(tmp_path):
+    pytest.importorskip("ray", reason="Ray is an optional extra: pip install 'agentsim[ray]'")
+    from agentsim.batch import ray_executor
+    from agentsim.store.queries import list_episodes
+
+    db = f"sqlite:///{tmp_path / 'ray.db'}"
+    spec = BatchSpec(cases=["chest-pain-stemi", "renal-colic"], repeats=2, concurrency=2)
+    try:
+        outcome = asyncio.run(run_batch(spec, db=db, executor="ray"))
+    finally:
+        ray_executor.stop()
+    assert outcome.status == "completed" and outcome.progress.done == 4 and outcome.progress.cost_usd > 0
+    rows = list_episodes(db=db, run_id=outcome.run_id)
+    assert len(rows) == 4 and {r.status for r in rows} == {"completed"}
+    assert len({r.key for r in rows}) == 4
+
+
+def test_an_unknown_executor_is_a_user_error(db_url):
+    with pytest.raises(UserError, match="unknown executor"):
+        asyncio.run(run_batch(BatchSpec(cases=["chest-pain-stemi"]), db=db_url, executor="spark"))
