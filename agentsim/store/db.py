@@ -50,7 +50,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API conne
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # how long a writer waits for another's lock before "database is locked" (AGENTSIM_DB_BUSY_MS)
+    cursor.execute(f"PRAGMA busy_timeout={int(os.environ.get('AGENTSIM_DB_BUSY_MS', '5000'))}")
     cursor.close()
 
 
