@@ -1,0 +1,81 @@
+"""`agentsim play`: you are the doctor. OSCE practice against the offline patient and examiner."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from agentsim.model.case import Case
+    from agentsim.model.episode import EpisodeResult
+
+
+def play(
+    case: Annotated[str, typer.Argument(help="case id (see `agentsim cases list`) or path to a case file")],
+    persona: Annotated[str | None, typer.Option(help="patient persona id (see personas/)")] = None,
+    seed: Annotated[int, typer.Option(help="seed for persona noise")] = 0,
+    max_turns: Annotated[int, typer.Option(min=1, help="your turns; the last must be a diagnosis")] = 20,
+    budget: Annotated[float | None, typer.Option(min=0, help="USD; when spent, the next turn must diagnose")] = None,
+    db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
+    = None,
+) -> None:
+    """Take the history yourself: type questions, /exam, /order, /dx (see /help). Logged and scored."""
+    import asyncio
+
+    from rich.console import Console
+
+    from agentsim.agents.doctor.human import HumanDoctor
+    from agentsim.cases.library import load_case, load_persona
+    from agentsim.cli.render import case_card, score_card, turn_panel
+    from agentsim.engine.episode import arun_episode
+    from agentsim.model.episode import Role, Termination
+    from agentsim.store.db import resolve_url
+
+    console = Console(highlight=False)
+    # an unknown case or persona fails here, before the brief is shown and the trainee starts typing
+    loaded = load_case(case)
+    patient_persona = load_persona(persona) if persona else None
+    console.print(case_card(loaded))
+    console.print("Type a question for the patient, or /help for the commands.")
+    spent = 0.0
+
+    def show(turn) -> None:  # noqa: ANN001 - a Turn
+        nonlocal spent
+        spent += turn.cost
+        if turn.role is not Role.DOCTOR:
+            console.print(turn_panel(turn, spent=spent))
+        elif turn.cost:  # the user has just typed the action: a panel repeating it is noise, its price is not
+            console.print(f"[dim]  +${turn.cost:,.0f} · ${spent:,.0f} spent[/]")
+
+    episode = arun_episode(
+        loaded, doctor=HumanDoctor(console=console), persona=patient_persona, seed=seed, max_turns=max_turns,
+        budget=budget, db=resolve_url(db), on_turn=show,
+    )
+    # run_until_complete, not asyncio.run: asyncio.run turns Ctrl-C into a task cancel that only lands after
+    # the blocking input() returns; the default handler raises KeyboardInterrupt inside input() at once,
+    # which HumanDoctor turns into a clean `aborted` ending with the score card.
+    loop = asyncio.new_event_loop()
+    try:
+        result = loop.run_until_complete(episode)
+    finally:
+        loop.close()
+    if result.termination is Termination.ABORTED:
+        console.print("[yellow]Consultation ended before a diagnosis (aborted); the turns so far are logged.[/]")
+    console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
+    console.print(tests_line(result, loaded))
+    console.print(f"Replay with: agentsim replay {result.episode_id[:12]}" + (f" --db {db}" if db else ""))
+
+
+def tests_line(result: EpisodeResult, case: Case) -> str:
+    """Everything the trainee ordered beside what the marker expected: the score card lists only the
+    expected ones, and the unexpected extras are what costs money."""
+    from rich.markup import escape
+
+    from agentsim.model.episode import Role, TurnKind
+
+    ordered = [t for turn in result.turns if turn.role is Role.DOCTOR and turn.kind is TurnKind.ORDER
+               for t in turn.payload.get("tests", [])]
+    expected = case.rubric.expected_tests
+    return (f"[bold]Tests[/]  you ordered: {escape(', '.join(ordered)) or 'none'} · "
+            f"expected: {', '.join(expected) or 'none'}")
