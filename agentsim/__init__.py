@@ -12,11 +12,13 @@ __version__ = "0.1.0"
 __all__ = [
     "Action",
     "Ask",
+    "ConsultationEnv",
     "Diagnose",
     "Doctor",
     "Examine",
     "Observation",
     "Order",
+    "RewardConfig",
     "load_case",
     "run_episode",
 ]
@@ -31,12 +33,15 @@ _WHERE = {
     "Doctor": "agentsim.agents.base",
     "load_case": "agentsim.cases.library",
     "run_episode": "agentsim.engine.episode",
+    "ConsultationEnv": "agentsim.env",
+    "RewardConfig": "agentsim.env",
 }
 
 if TYPE_CHECKING:
     from agentsim.agents.base import Doctor
     from agentsim.cases.library import load_case
     from agentsim.engine.episode import run_episode
+    from agentsim.env import ConsultationEnv, RewardConfig
     from agentsim.model.action import Action, Ask, Diagnose, Examine, Observation, Order
 
 

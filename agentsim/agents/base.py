@@ -14,6 +14,12 @@ from agentsim.model.episode import TurnKind
 Action = Ask | Examine | Order | Diagnose
 
 
+class EpisodeAborted(Exception):
+    """Raise from `act` to stop the consultation on purpose (a human typing /quit, an environment being
+    closed). The engine logs a notice and ends the episode as `aborted`, keeping and scoring every turn so
+    far, and returns normally: unlike cancelling the task, the caller still gets an EpisodeResult."""
+
+
 class Doctor:
     """Subclass and implement `act`. `async def act` and a plain `def act` both work."""
 

@@ -74,13 +74,11 @@ GATEKEEPERS: dict[str, Callable[..., GatekeeperAgent]] = {
 
 
 def make_doctor(name: str, **options: Any) -> Doctor:
-    factory = DOCTORS.get(name)
-    if factory is None:
-        raise UserError(f"unknown doctor {name!r}; built-in doctors: {', '.join(sorted(DOCTORS))}")
-    try:
-        return factory(**options)
-    except TypeError as exc:
-        raise UserError(f"doctor {name!r} rejected its options {sorted(options)}: {exc}") from None
+    """A built-in by name, or a plug-in: path/file.py:Class, module:attr, entry point, http(s) URL.
+    Built-ins go through the same resolver so their --doctor-opt strings get the same type conversion."""
+    from agentsim.agents.plugins import resolve_doctor
+
+    return resolve_doctor(name, options)
 
 
 def make_patient(name: str, view: PatientView, **kwargs: Any) -> PatientAgent:

@@ -76,7 +76,9 @@ def _cached_case(path: Path, _mtime: int) -> Case:
 
 
 def load_all_cases(directory: Path | None = None) -> list[Case]:
-    return [load_case_file(p) for p in scenario_paths(directory)]
+    # cached per file and mtime: parsing the library takes seconds (pure-Python YAML), and the batch
+    # planner and the API call this per request; an edited file is re-read, a broken one raises each time
+    return [_cached_case(p, p.stat().st_mtime_ns) for p in scenario_paths(directory)]
 
 
 def persona_paths() -> list[Path]:
@@ -107,6 +109,12 @@ def load_rubric(path_or_id: str | Path = DEFAULT_RUBRIC) -> RubricConfig:
         path = rubrics_dir() / f"{path_or_id}.yaml"
         if not path.exists():
             raise NotFoundError(f"no rubric {path_or_id!r} in {rubrics_dir()}")
+    return _cached_rubric(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@cache
+def _cached_rubric(path: Path, _mtime: int) -> RubricConfig:
+    # parsed once per file version: every episode of a batch asks for it
     rubric = parse_model(RubricConfig, path)
     if rubric.id != path.stem:
         raise CaseFileError(path, [f"id: {rubric.id!r} must equal the file name {path.stem!r}"])

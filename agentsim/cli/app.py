@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from agentsim.cli import cases, consult, episodes
+from agentsim.cli import batch, cases, consult, doctors, episodes, llm, play, report, serve
 
 app = typer.Typer(
     name="agentsim",
@@ -18,11 +18,18 @@ app = typer.Typer(
 app.add_typer(cases.app, name="cases")
 app.add_typer(cases.import_app, name="import")
 app.add_typer(episodes.app, name="episodes")
+app.add_typer(doctors.app, name="doctors")
+app.add_typer(doctors.schema_app, name="schema")
 app.command("validate")(cases.validate)
 app.command("run")(consult.run)
+app.command("play")(play.play)
 app.command("replay")(episodes.replay)
 app.command("export")(episodes.export)
 app.command("score")(episodes.score)
+app.command("batch")(batch.batch)
+app.command("serve")(serve.serve)
+app.command("report")(report.report)
+app.command("fake-llm")(llm.fake_llm)
 
 
 def main() -> None:

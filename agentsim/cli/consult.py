@@ -8,21 +8,34 @@ from typing import Annotated
 import typer
 
 
-def _parse_options(pairs: list[str]) -> dict[str, str]:
+def _parse_options(pairs: list[str], flag: str = "--doctor-opt") -> dict[str, str]:
     from agentsim.cases.errors import UserError
 
     options: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise UserError(f"--doctor-opt expects key=value, got {pair!r}")
+            raise UserError(f"{flag} expects key=value, got {pair!r}")
         key, value = pair.split("=", 1)
         options[key.strip()] = value
     return options
 
 
+def llm_role(agent: str, offline: str, model: str | None, api_base: str | None,
+             options: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """A model for a role implies the `llm` agent, unless another agent than the offline default was named
+    (e.g. a panel doctor), and implies {"model", "api_base"} options; --<role>-opt keys win over both."""
+    if model and agent == offline:
+        agent = "llm"
+    implied = {"model": model} if model else {}
+    if api_base and (model or agent == "llm"):
+        implied["api_base"] = api_base
+    return agent, {**implied, **options}
+
+
 def run(
     case: Annotated[str, typer.Argument(help="case id (see `agentsim cases list`) or path to a case file")],
-    doctor: Annotated[str, typer.Option(help="doctor agent")] = "checklist",
+    doctor: Annotated[str, typer.Option(help="built-in name, path/file.py:Class, module:attr, plug-in name or "
+                                             "http(s):// URL (see `agentsim doctors list`)")] = "checklist",
     patient: Annotated[str, typer.Option(help="patient agent")] = "retrieval",
     gatekeeper: Annotated[str, typer.Option(help="gatekeeper agent")] = "rules",
     persona: Annotated[str | None, typer.Option(help="patient persona id (see personas/)")] = None,
@@ -32,6 +45,19 @@ def run(
     db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
     = None,
     doctor_opt: Annotated[list[str] | None, typer.Option("--doctor-opt", help="key=value for the doctor")] = None,
+    patient_opt: Annotated[list[str] | None, typer.Option("--patient-opt", help="key=value for the patient")] = None,
+    gatekeeper_opt: Annotated[list[str] | None, typer.Option("--gatekeeper-opt", help="key=value for the gatekeeper")]
+    = None,
+    doctor_model: Annotated[str | None, typer.Option(
+        envvar="AGENTSIM_DOCTOR_MODEL", help="litellm model for an LLM doctor, e.g. openai/gpt-4o-mini")] = None,
+    patient_model: Annotated[str | None, typer.Option(
+        envvar="AGENTSIM_PATIENT_MODEL", help="litellm model for an LLM patient")] = None,
+    gatekeeper_model: Annotated[str | None, typer.Option(
+        envvar="AGENTSIM_GATEKEEPER_MODEL", help="litellm model for an LLM gatekeeper")] = None,
+    judge_model: Annotated[str | None, typer.Option(
+        envvar="AGENTSIM_JUDGE_MODEL", help="litellm model for an LLM judge (recorded with the episode)")] = None,
+    api_base: Annotated[str | None, typer.Option(
+        envvar="AGENTSIM_API_BASE", help="base URL for every LLM role, e.g. http://localhost:8000/v1")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of panels")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="only the final summary line")] = False,
 ) -> None:
@@ -51,10 +77,16 @@ def run(
         console.print(turn_panel(turn, spent=spent))
 
     live = not (as_json or quiet)
+    doctor, doctor_options = llm_role(doctor, "checklist", doctor_model, api_base, _parse_options(doctor_opt or []))
+    patient, patient_options = llm_role(patient, "retrieval", patient_model, api_base,
+                                        _parse_options(patient_opt or [], "--patient-opt"))
+    gatekeeper, gatekeeper_options = llm_role(gatekeeper, "rules", gatekeeper_model, api_base,
+                                              _parse_options(gatekeeper_opt or [], "--gatekeeper-opt"))
     result = run_episode(
         case, doctor=doctor, patient=patient, gatekeeper=gatekeeper, persona=persona, max_turns=max_turns,
-        budget=budget, seed=seed, db=resolve_url(db), doctor_options=_parse_options(doctor_opt or []),
-        on_turn=show if live else None,
+        budget=budget, seed=seed, db=resolve_url(db), doctor_options=doctor_options,
+        patient_options=patient_options or None, gatekeeper_options=gatekeeper_options or None,
+        judge_options={"model": judge_model} if judge_model else None, on_turn=show if live else None,
     )
     if as_json:
         typer.echo(json.dumps(episode_json(result), indent=2))

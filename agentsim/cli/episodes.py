@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,6 +19,17 @@ class ExportFormat(StrEnum):
     JSON = "json"
     JSONL = "jsonl"
     MD = "md"
+    CSV = "csv"  # csv and parquet: runs only
+    PARQUET = "parquet"
+
+
+class ExportLevel(StrEnum):
+    EPISODE = "episode"
+    TURN = "turn"
+
+
+EPISODE_FORMATS = {ExportFormat.JSON, ExportFormat.JSONL, ExportFormat.MD}
+RUN_FORMATS = {ExportFormat.JSONL, ExportFormat.CSV, ExportFormat.PARQUET}
 
 
 @app.command("list")
@@ -77,22 +89,50 @@ def replay(
 
 
 def export(
-    episode: EpisodeArg,
+    target: Annotated[str, typer.Argument(metavar="EPISODE|RUN",
+                                          help="an episode or a run: id, unique prefix, or 'latest'")],
     db: DbOption = None,
-    format: Annotated[ExportFormat, typer.Option("--format", help="json, jsonl (one turn a line) or md")]
-    = ExportFormat.JSON,
+    format: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="episode: json (default), jsonl (one turn a line) or md; "
+                         "run: jsonl (default), csv or parquet")] = None,
+    level: Annotated[ExportLevel | None, typer.Option(help="run: a row per episode (default) or per turn")] = None,
+    out: Annotated[Path | None, typer.Option(help="write to this file (csv and parquet need one)")] = None,
 ) -> None:
-    """Export a stored episode to stdout."""
+    """Export a stored episode, or a whole run as rows for pandas, datasets or a spreadsheet."""
+    from agentsim.cases.errors import UserError
+    from agentsim.report.data import export_target
+
+    run_only = format in {ExportFormat.CSV, ExportFormat.PARQUET} or level is not None
+    kind, ident = export_target(target, db=db, prefer_run=run_only)
+    if kind == "run":
+        from agentsim.report.export import export_run
+
+        format = format or ExportFormat.JSONL
+        if format not in RUN_FORMATS:
+            raise UserError(f"a run exports as jsonl, csv or parquet, not {format.value}")
+        n = export_run(ident, db=db, fmt=format.value, level=(level or ExportLevel.EPISODE).value, out=out)
+        if out is not None:
+            typer.echo(f"wrote {n} rows to {out}", err=True)
+        return
+    format = format or ExportFormat.JSON
+    if format not in EPISODE_FORMATS or level is not None:
+        raise UserError(f"{ident[:12]} is an episode: it exports as json, jsonl or md (csv, parquet and "
+                        "--level are for runs)")
     from agentsim.store.queries import load_episode
 
-    result = load_episode(episode, db=db)
+    result = load_episode(ident, db=db)
     if format is ExportFormat.JSON:
-        typer.echo(result.model_dump_json(indent=2))
+        text = result.model_dump_json(indent=2)
     elif format is ExportFormat.JSONL:
-        for turn in result.turns:
-            typer.echo(json.dumps({"episode_id": result.episode_id, **turn.model_dump(mode="json")}))
+        text = "\n".join(json.dumps({"episode_id": result.episode_id, **turn.model_dump(mode="json")})
+                         for turn in result.turns)
     else:
-        typer.echo(markdown(result))
+        text = markdown(result)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
 
 
 def markdown(result) -> str:  # noqa: ANN001 - an EpisodeResult

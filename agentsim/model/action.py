@@ -59,21 +59,27 @@ ACTION_ADAPTER: TypeAdapter[Ask | Examine | Order | Diagnose] = TypeAdapter(Acti
 class TranscriptEntry(BaseModel):
     """One line of what the doctor has seen: its own actions and the replies, nothing hidden."""
 
-    model_config = ConfigDict(frozen=True)
+    # every field is always sent, so the published (serialization) schema marks them all required
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     role: Literal["doctor", "patient", "gatekeeper", "system"]
     text: str
 
 
 class Observation(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """What the doctor sees before each of its turns."""
 
-    brief: str
-    reply: str | None = None
-    transcript: list[TranscriptEntry] = Field(default_factory=list)
-    turn: int = 0
-    max_turns: int
-    spent: float = 0.0
-    budget: float | None = None
-    final_turn: bool = False
-    max_tests_per_order: int = DEFAULT_MAX_TESTS_PER_ORDER
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+    brief: str = Field(description="the case brief the doctor is handed (setting, age, sex, presenting complaint)")
+    reply: str | None = Field(None, description="the last reply: the patient's opening statement on turn 0, "
+                                                "then the answer to the previous action")
+    transcript: list[TranscriptEntry] = Field(default_factory=list, description="everything so far, in order")
+    turn: int = Field(0, description="doctor turns already taken (0 on the first)")
+    max_turns: int = Field(description="doctor turns allowed; the last must be a diagnosis")
+    spent: float = Field(0.0, description="USD charged so far: physician visits plus resulted tests")
+    budget: float | None = Field(None, description="USD budget, if any; once spent, the next turn is final")
+    final_turn: bool = Field(False, description="the action returned now must be a Diagnose, or the episode "
+                                                "ends without one")
+    max_tests_per_order: int = Field(DEFAULT_MAX_TESTS_PER_ORDER, description="an Order naming more tests "
+                                                                             "than this ends the episode")

@@ -43,12 +43,13 @@ def get_episode_row(episode_id: str, *, db: str | Path | None = None) -> Episode
 def get_turns(episode_id: str, *, db: str | Path | None = None) -> list[Turn]:
     with session(db) as s:
         rows = s.exec(select(TurnRow).where(TurnRow.episode_id == episode_id).order_by(TurnRow.index))
-        return [
-            Turn(index=r.index, role=Role(r.role), kind=TurnKind(r.kind), text=r.text, payload=r.payload or {},
-                 cost=r.cost, tokens_prompt=r.tokens_prompt, tokens_completion=r.tokens_completion,
-                 latency_ms=r.latency_ms, synthetic=r.synthetic, noise=r.noise or [], created_at=r.created_at)
-            for r in rows
-        ]
+        return [turn_from_row(r) for r in rows]
+
+
+def turn_from_row(r: TurnRow) -> Turn:
+    return Turn(index=r.index, role=Role(r.role), kind=TurnKind(r.kind), text=r.text, payload=r.payload or {},
+                cost=r.cost, tokens_prompt=r.tokens_prompt, tokens_completion=r.tokens_completion,
+                latency_ms=r.latency_ms, synthetic=r.synthetic, noise=r.noise or [], created_at=r.created_at)
 
 
 def latest_score(episode_id: str, *, db: str | Path | None = None, judge: str | None = None) -> Score | None:

@@ -1,0 +1,43 @@
+"""Prompt files: one Markdown file per role in agentsim/agents/prompts/, cut into `## section`s.
+
+Text before the first `## ` heading is a note for maintainers and is never sent. `{name}` placeholders
+are filled by `render`; unknown braces are left alone, so JSON examples in a prompt survive. The hash
+of the whole set is stored with every episode that used an LLM role, so a score can be traced to the
+exact prompts that produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PROMPT_DIR = Path(__file__).resolve().parent.parent / "agents" / "prompts"
+ROLES = ("doctor", "patient", "gatekeeper")
+_SECTION = re.compile(r"^## +([a-z_]+) *$", re.MULTILINE)
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+@cache
+def sections(role: str) -> dict[str, str]:
+    """{section name: template} for one role's prompt file."""
+    text = (PROMPT_DIR / f"{role}.md").read_text(encoding="utf-8")
+    parts = _SECTION.split(text)
+    # split() gives [preamble, name1, body1, name2, body2, ...]
+    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def render(role: str, section: str, **values: Any) -> str:
+    template = sections(role)[section]
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+
+
+@cache
+def prompt_set_hash() -> str:
+    """sha256 over every role's prompt file (name and bytes), in a fixed order."""
+    digest = hashlib.sha256()
+    for role in ROLES:
+        digest.update(role.encode() + b"\0" + (PROMPT_DIR / f"{role}.md").read_bytes() + b"\0")
+    return digest.hexdigest()
