@@ -276,10 +276,7 @@ class Case(Strict):
 
     @model_validator(mode="after")
     def _unique_test_ids(self) -> Case:
-        ids = [t.id for t in self.tests]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate test ids: {', '.join(dupes)}")
+        reject_duplicates([t.id for t in self.tests], "test ids")
         return self
 
     def fact(self, fact_id: str) -> Fact | None:
@@ -299,6 +296,12 @@ class Case(Strict):
             tests=self.tests,
             forbidden_terms=self.diagnosis.accepted_names(),
         )
+
+
+def reject_duplicates(ids: list[str], what: str) -> None:
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate {what}: {', '.join(dupes)}")
 
 
 def mention_pattern(phrase: str) -> re.Pattern[str]:

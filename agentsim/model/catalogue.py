@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from agentsim.model.case import FACT_ID, ExamSystem, Strict, TestCategory
+from agentsim.model.case import FACT_ID, ExamSystem, Strict, TestCategory, reject_duplicates
 
 
 class EntryKind(StrEnum):
@@ -53,10 +53,7 @@ class Catalogue(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Catalogue:
-        ids = [e.id for e in self.entries]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate catalogue ids: {', '.join(dupes)}")
+        reject_duplicates([e.id for e in self.entries], "catalogue ids")
         return self
 
     def get(self, entry_id: str) -> CatalogueEntry | None:

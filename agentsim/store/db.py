@@ -57,3 +57,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API conne
 
 def session(db: str | Path | None = None) -> Session:
     return Session(get_engine(resolve_url(db)), expire_on_commit=False)
+
+
+def by_id_or_prefix(s: Session, table: type, key: str):  # noqa: ANN201 - a row of `table`
+    """A row by its full id, or by a prefix (4+ characters) that only one row's id starts with."""
+    row = s.get(table, key)
+    if row is None and len(key) >= 4:
+        from sqlmodel import select
+
+        rows = list(s.exec(select(table).where(table.id.startswith(key)).limit(2)))
+        row = rows[0] if len(rows) == 1 else None
+    return row

@@ -10,7 +10,7 @@ from sqlmodel import select
 from agentsim.cases.errors import NotFoundError
 from agentsim.model.episode import AgentConfig, EpisodeResult, Role, Termination, Turn, TurnKind
 from agentsim.model.score import Score
-from agentsim.store.db import session
+from agentsim.store.db import by_id_or_prefix, session
 from agentsim.store.tables import EpisodeRow, ScoreRow, TurnRow
 
 
@@ -31,10 +31,7 @@ def get_episode_row(episode_id: str, *, db: str | Path | None = None) -> Episode
         if episode_id == "latest":
             row = s.exec(select(EpisodeRow).order_by(desc(EpisodeRow.started_at)).limit(1)).first()
         else:
-            row = s.get(EpisodeRow, episode_id)
-            if row is None and len(episode_id) >= 4:
-                rows = list(s.exec(select(EpisodeRow).where(EpisodeRow.id.startswith(episode_id)).limit(2)))
-                row = rows[0] if len(rows) == 1 else None
+            row = by_id_or_prefix(s, EpisodeRow, episode_id)
         if row is None:
             raise NotFoundError(f"no episode {episode_id!r} in this database (see `agentsim episodes list`)")
         return row

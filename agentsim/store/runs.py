@@ -9,7 +9,7 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 
 from agentsim.cases.errors import NotFoundError
-from agentsim.store.db import session
+from agentsim.store.db import by_id_or_prefix, session
 from agentsim.store.tables import EpisodeRow, RunRow, ScoreRow, TurnRow, utcnow
 
 
@@ -23,10 +23,7 @@ def create_run(*, run_id: str, name: str, spec: dict[str, Any], db: str | Path |
 
 def get_run(run_id: str, *, db: str | Path | None) -> RunRow:
     with session(db) as s:
-        row = s.get(RunRow, run_id)
-        if row is None and len(run_id) >= 4:
-            rows = list(s.exec(select(RunRow).where(RunRow.id.startswith(run_id)).limit(2)))
-            row = rows[0] if len(rows) == 1 else None
+        row = by_id_or_prefix(s, RunRow, run_id)
         if row is None:
             raise NotFoundError(f"no run {run_id!r} in this database")
         return row
