@@ -152,21 +152,57 @@ def markdown(result) -> str:  # noqa: ANN001 - an EpisodeResult
     return "\n".join(lines)
 
 
+class JudgeChoice(StrEnum):
+    RUBRIC = "rubric"
+    LLM = "llm"
+
+
+JudgeModelOption = Annotated[str | None, typer.Option(
+    envvar="AGENTSIM_JUDGE_MODEL", help="litellm model for the LLM judge (default: the one recorded with the "
+                                        "episode by `run --judge-model`)")]
+ApiBaseOption = Annotated[str | None, typer.Option(envvar="AGENTSIM_API_BASE", help="base URL for the judge model")]
+JudgeSamplesOption = Annotated[int, typer.Option(min=1, help="LLM judge: ask k times, keep the modal Likert and "
+                                                             "report the agreement")]
+JudgeOptOption = Annotated[list[str] | None, typer.Option("--judge-opt", help="key=value for the LLM judge "
+                                                                            "(timeout, temperature, ...)")]
+
+
 def score(
     episode: EpisodeArg,
     db: DbOption = None,
     rubric: Annotated[str, typer.Option(help="rubric id or path")] = "default",
+    judge: Annotated[JudgeChoice, typer.Option(help="rubric (deterministic, the default) or llm")] \
+        = JudgeChoice.RUBRIC,
+    judge_model: JudgeModelOption = None,
+    judge_samples: JudgeSamplesOption = 1,
+    judge_opt: JudgeOptOption = None,
+    api_base: ApiBaseOption = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     save: Annotated[bool, typer.Option(help="store the new score with the episode")] = True,
 ) -> None:
-    """Re-score a stored episode from its turns (no re-run)."""
+    """Re-score a stored episode from its turns (no re-run). --judge llm stores its verdict beside the rubric's."""
     from rich.console import Console
 
     from agentsim.cases.library import load_case, load_catalogue, load_rubric
-    from agentsim.cli.render import score_card
+    from agentsim.cli.render import judgement_card, score_card
     from agentsim.judge.rubric import score_turns
     from agentsim.store.queries import load_episode, save_score
 
+    console = Console(highlight=False)
+    if judge is JudgeChoice.LLM:
+        from agentsim.cli.consult import _parse_options
+        from agentsim.judge.stored import judge_stored
+
+        (both,) = judge_stored([episode], db=db, model=judge_model, api_base=api_base, samples=judge_samples,
+                               options=_parse_options(judge_opt or [], "--judge-opt"), rubric=rubric, save=save)
+        if as_json:
+            typer.echo(json.dumps({"episode_id": both.episode.episode_id, "score": both.llm.summary(),
+                                   "llm": both.judgement.model_dump(mode="json")}, indent=2))
+            return
+        console.print(score_card(both.llm, termination=both.episode.termination.value,
+                                 episode_id=both.episode.episode_id))
+        console.print(judgement_card(both.judgement, rubric_likert=both.rubric.diagnosis.likert))
+        return
     result = load_episode(episode, db=db)
     new = score_turns(load_case(result.case_id), result.turns, rubric=load_rubric(rubric), catalogue=load_catalogue())
     if save:
@@ -174,4 +210,4 @@ def score(
     if as_json:
         typer.echo(json.dumps({"episode_id": result.episode_id, "score": new.summary()}, indent=2))
         return
-    Console(highlight=False).print(score_card(new, termination=result.termination.value, episode_id=result.episode_id))
+    console.print(score_card(new, termination=result.termination.value, episode_id=result.episode_id))

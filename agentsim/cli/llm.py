@@ -15,11 +15,13 @@ def fake_llm(
     fault_rate: Annotated[float, typer.Option(min=0, max=1, help="chance per request of a random fault")] = 0.0,
     faults: Annotated[str, typer.Option(
         help="explicit fault sequence, one per request, comma-separated: 429,500,timeout,malformed,401,404,"
-             "bad_args,no_tool,nonsense,hallucinate,ok (role:fault for one role)")] = "",
+             "bad_args,no_tool,nonsense,hallucinate,bad_json,disagree,ok (role:fault for one role, e.g. "
+             "judge:disagree or panel_hypothesis:nonsense)")] = "",
     retry_after: Annotated[float, typer.Option(min=0, help="seconds sent in Retry-After with a 429")] = 1.0,
     seed: Annotated[int, typer.Option(help="seed for random faults")] = 0,
 ) -> None:
-    """Serve a fake OpenAI-compatible LLM: scripted doctor, patient, examiner and judge, with fault injection.
+    """Serve a fake OpenAI-compatible LLM: scripted doctor, panel members, patient, examiner and judge, with
+    fault injection.
 
     Then: agentsim run chest-pain-stemi --doctor-model openai/fake-doctor --api-base http://127.0.0.1:8808/v1
     (with OPENAI_API_KEY set to anything).

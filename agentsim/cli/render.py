@@ -77,3 +77,22 @@ def running_spent(turns: list[Turn]) -> list[float]:
 
 def is_visible(turn: Turn) -> bool:
     return turn.kind is not TurnKind.NOTICE or turn.role is Role.SYSTEM
+
+
+def judgement_card(judgement, *, rubric_likert: int | None = None) -> Panel:  # noqa: ANN001 - an LLMJudgement
+    """The LLM judge's own view: its diagnosis grade, the consultation axes, and how far its samples agreed."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    verdict = "[green]correct[/]" if judgement.correct else "[red]incorrect[/]"
+    versus = f" (rubric: {rubric_likert}/5)" if rubric_likert is not None else ""
+    table.add_row("Diagnosis", f"{judgement.likert}/5 {verdict}{versus}: {judgement.justification}")
+    for name, axis in judgement.axes.items():
+        table.add_row(name.replace("_", " ").capitalize(), f"{axis.score}/5: {axis.justification}")
+    likerts = ", ".join(str(s.likert) for s in judgement.samples)
+    table.add_row("Samples", f"{len(judgement.samples)} ({likerts}): agreement {judgement.agreement:.0%}, "
+                             f"spread {judgement.spread}")
+    cost = f"${judgement.cost:.4f}" if judgement.cost_known else "unknown cost"
+    table.add_row("Judge", f"{judgement.model} · {judgement.tokens.prompt}+{judgement.tokens.completion} tokens · "
+                           f"{cost} · {judgement.calls} call(s) · prompt {judgement.prompt_hash[:12]}")
+    return Panel(table, title="LLM judge", border_style="cyan")

@@ -38,7 +38,7 @@ def _usage_fields(usage: dict[str, Any]) -> tuple[dict[str, int], dict[str, Any]
     and call counts under "llm": Turn.cost stays the consultation's medical cost)."""
     tokens = {"tokens_prompt": int(usage.get("prompt") or 0), "tokens_completion": int(usage.get("completion") or 0)}
     keys = {"model": "model", "cost": "cost_usd", "cost_known": "cost_known", "latency_ms": "latency_ms",
-            "calls": "calls", "attempts": "attempts"}
+            "calls": "calls", "attempts": "attempts", "members": "members"}  # members: a panel doctor's, each
     llm = {name: usage[key] for key, name in keys.items() if usage.get(key) is not None}
     return tokens, ({"llm": llm} if llm else {})
 
@@ -83,6 +83,10 @@ async def doctor(state: ConsultationState, runtime: Ctx) -> ConsultationState:
         return _fail(ctx, f"invalid action: ordered {len(action.tests)} tests at once; the limit is "
                           f"{ctx.max_tests_per_order} per order")
     tokens, llm = _usage_fields(getattr(ctx.doctor, "last_usage", None) or {})
+    # a doctor that deliberates (the panel) shows its working: payload["deliberation"], beside the action
+    deliberation = getattr(ctx.doctor, "last_deliberation", None)
+    if deliberation:
+        llm = {**llm, "deliberation": deliberation}  # merged into the payload with the "llm" entry
     if final_turn and not isinstance(action, Diagnose):
         reason = Termination.BUDGET_EXHAUSTED if over_budget else Termination.TURN_LIMIT
         ctx.log(Role.DOCTOR, TurnKind(action.action), describe_action(action),

@@ -2,8 +2,8 @@
 
 Each behaviour is a pure function of the request (messages, tools, tool_choice) and the server config:
 no state between requests, so concurrent episodes against one server stay deterministic. A behaviour
-returns a `Reply` (text and/or tool calls). `ROLE_HANDLERS` is the hook for new roles: the LLM judge's
-engineer registers or replaces the "judge" entry (and its detector in `ROLE_PATTERNS`).
+returns a `Reply` (text and/or tool calls). `ROLE_HANDLERS` is the hook for new roles: fake_judge derives
+the judge's verdicts, fake_panel registers the panel doctor's members (one role each) on import.
 """
 
 from __future__ import annotations
@@ -172,9 +172,17 @@ def instance_for_schema(schema: dict[str, Any]) -> Any:
 
 
 def judge(req: FakeRequest, cfg: Any, fault: str | None) -> Reply:
-    # Hook for the LLM judge: cfg.judge_reply fixes the verdict; a json_schema response_format is honoured
+    # cfg.judge_reply fixes the verdict; the agentsim judge's prompt gets a verdict derived from it (see
+    # fake_judge); any other json_schema response_format gets a minimal instance of its schema
+    if fault == "bad_json":
+        return Reply(text='Here is my verdict: {"justification": "the answer matches", "likert": ')
     if cfg.judge_reply is not None:
         return Reply(text=json.dumps(cfg.judge_reply))
+    from agentsim.llm.fake_judge import verdict
+
+    derived = verdict(req.messages, disagree=fault == "disagree")
+    if derived is not None:
+        return Reply(text=json.dumps(derived))
     schema = ((req.response_format or {}).get("json_schema") or {}).get("schema")
     if schema:
         return Reply(text=json.dumps(instance_for_schema(schema)))

@@ -7,8 +7,9 @@ so a run is reproducible) or by an explicit sequence, one fault per request:
 
     429 (with Retry-After) | 500 | timeout (hold the request until the client gives up) | malformed (a 200
     whose body is not JSON) | 401 | 404 | bad_args (doctor: truncated tool-call JSON) | no_tool (doctor:
-    tagged text although tools were offered) | nonsense (doctor: no action at all) | hallucinate (patient:
-    invents a symptom; gatekeeper: alters the numbers) | ok (no fault)
+    tagged text although tools were offered) | nonsense (doctor: no action at all; a panel member: junk
+    instead of JSON) | hallucinate (patient: invents a symptom; gatekeeper: alters the numbers) | bad_json
+    (judge: truncated JSON) | disagree (judge: a verdict flipped against the derived one) | ok (no fault)
 
 A sequence item may name a role, `patient:hallucinate`, to apply to that role's next request only.
 POST /_admin/config replaces the config (and resets sequences, seed and stats); GET /_admin/stats tells
@@ -28,11 +29,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from agentsim.llm import fake_roles
+from agentsim.llm import fake_panel, fake_roles  # noqa: F401 - fake_panel registers the panel members' roles
 from agentsim.llm.fake_roles import FakeRequest, Reply
 
-FAULTS = ("429", "500", "timeout", "malformed", "401", "404", "bad_args", "no_tool", "nonsense", "hallucinate", "ok")
-MODELS = ("fake-doctor", "fake-patient", "fake-gatekeeper", "fake-judge")
+FAULTS = ("429", "500", "timeout", "malformed", "401", "404", "bad_args", "no_tool", "nonsense", "hallucinate",
+          "bad_json", "disagree", "ok")
+MODELS = ("fake-doctor", "fake-patient", "fake-gatekeeper", "fake-judge", "fake-panel")
 
 
 class FakeConfig(BaseModel):
@@ -47,6 +49,8 @@ class FakeConfig(BaseModel):
     diagnosis: str = "acute coronary syndrome"
     differential: list[str] = Field(default_factory=lambda: ["aortic dissection", "pulmonary embolism"])
     judge_reply: dict[str, Any] | None = None
+    panel_tests: list[str] = Field(default_factory=lambda: ["ECG", "troponin", "chest X-ray"],
+                                   description="what the fake Dr Test-Chooser proposes, in order")
 
 
 class _State:
@@ -98,7 +102,9 @@ def create_app(config: FakeConfig | None = None) -> FastAPI:
         fault = state.next_fault(role)
         n = next(state.ids)
         state.log.append({"n": n, "role": role, "model": req.model, "fault": fault, "tools": bool(req.tools),
-                          "tool_choice": req.tool_choice, "messages": len(req.messages)})
+                          "tool_choice": req.tool_choice, "messages": len(req.messages),
+                          "response_format": (req.response_format or {}).get("type"),
+                          "tool_names": [t.get("function", {}).get("name") for t in req.tools or []]})
         if cfg.latency_ms:
             await asyncio.sleep(cfg.latency_ms / 1000)
         if cfg.api_key is not None and request.headers.get("authorization") != f"Bearer {cfg.api_key}":

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "agents" / "prompts"
-ROLES = ("doctor", "patient", "gatekeeper")
+# the consultation's prompt set: every agent of an episode reports this one hash. The judge's prompt is
+# hashed on its own (prompt_set_hash(("judge",))): re-judging must not change an episode's hash.
+ROLES = ("doctor", "patient", "gatekeeper", "panel")
 _SECTION = re.compile(r"^## +([a-z_]+) *$", re.MULTILINE)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -35,9 +37,9 @@ def render(role: str, section: str, **values: Any) -> str:
 
 
 @cache
-def prompt_set_hash() -> str:
-    """sha256 over every role's prompt file (name and bytes), in a fixed order."""
+def prompt_set_hash(roles: tuple[str, ...] = ROLES) -> str:
+    """sha256 over the given roles' prompt files (name and bytes), in a fixed order."""
     digest = hashlib.sha256()
-    for role in ROLES:
+    for role in roles:
         digest.update(role.encode() + b"\0" + (PROMPT_DIR / f"{role}.md").read_bytes() + b"\0")
     return digest.hexdigest()

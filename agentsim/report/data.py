@@ -57,9 +57,11 @@ def episode_records(run_id: str, *, db: Db) -> list[EpisodeRecord]:
         episodes = list(s.exec(select(EpisodeRow).where(EpisodeRow.run_id == run_id)
                                .order_by(EpisodeRow.started_at, EpisodeRow.id)))
         scores: dict[str, ScoreRow] = {}
-        # ascending id: a re-score written later replaces the earlier one in the dict
+        # ascending id: a re-score written later replaces the earlier one in the dict. LLM judges' rows
+        # ("llm:<model>") are left out: reports stay on the deterministic judge, comparable across runs
         for row in s.exec(select(ScoreRow).join(EpisodeRow, ScoreRow.episode_id == EpisodeRow.id)
-                          .where(EpisodeRow.run_id == run_id).order_by(ScoreRow.id)):
+                          .where(EpisodeRow.run_id == run_id, ~ScoreRow.judge.startswith("llm:"))
+                          .order_by(ScoreRow.id)):
             scores[row.episode_id] = row
     cases: dict[str, tuple[str | None, int | None]] = {}
     return [_record(e, scores.get(e.id), cases) for e in episodes]

@@ -49,13 +49,30 @@ def turn_from_row(r: TurnRow) -> Turn:
                 latency_ms=r.latency_ms, synthetic=r.synthetic, noise=r.noise or [], created_at=r.created_at)
 
 
+LLM_JUDGE_PREFIX = "llm:"  # agentsim.judge.llm.JUDGE_PREFIX; not imported: the store stays light
+
+
 def latest_score(episode_id: str, *, db: str | Path | None = None, judge: str | None = None) -> Score | None:
+    """The newest score of `judge`; by default the newest deterministic one: an LLM judge's rows
+    ("llm:<model>") sit beside the rubric's and are only returned when asked for by name."""
+    row = latest_score_row(episode_id, db=db, judge=judge)
+    return Score.model_validate(row.detail) if row else None
+
+
+def latest_score_row(episode_id: str, *, db: str | Path | None = None, judge: str | None = None) -> ScoreRow | None:
     with session(db) as s:
         query = select(ScoreRow).where(ScoreRow.episode_id == episode_id)
         if judge:
             query = query.where(ScoreRow.judge == judge)
-        row = s.exec(query.order_by(desc(ScoreRow.id)).limit(1)).first()
-        return Score.model_validate(row.detail) if row else None
+        else:
+            query = query.where(~ScoreRow.judge.startswith(LLM_JUDGE_PREFIX))
+        return s.exec(query.order_by(desc(ScoreRow.id)).limit(1)).first()
+
+
+def score_rows(episode_id: str, *, db: str | Path | None = None) -> list[ScoreRow]:
+    """Every stored score of an episode, oldest first, whichever judge gave it."""
+    with session(db) as s:
+        return list(s.exec(select(ScoreRow).where(ScoreRow.episode_id == episode_id).order_by(ScoreRow.id)))
 
 
 def load_episode(episode_id: str, *, db: str | Path | None = None) -> EpisodeResult:
@@ -71,9 +88,9 @@ def load_episode(episode_id: str, *, db: str | Path | None = None) -> EpisodeRes
     )
 
 
-def save_score(episode_id: str, score: Score, *, db: str | Path | None = None) -> None:
+def save_score(episode_id: str, score: Score, *, db: str | Path | None = None, extra: dict | None = None) -> None:
     from agentsim.store.recorder import write_score
 
     with session(db) as s:
-        write_score(s.execute, episode_id, score)
+        write_score(s.execute, episode_id, score, extra)
         s.commit()

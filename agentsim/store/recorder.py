@@ -70,9 +70,11 @@ class EpisodeRecorder:
             raise UserError(f"cannot write to {self.url}: {exc.orig}") from None
 
 
-def write_score(execute, episode_id: str, score: Score) -> None:  # noqa: ANN001
+def write_score(execute, episode_id: str, score: Score, extra: dict | None = None) -> None:  # noqa: ANN001
+    """`extra` adds keys to the detail beside the Score's own (the LLM judge's verdict under "llm"), so the
+    detail still validates as a Score for every reader."""
     execute(insert(_SCORES).values(
         episode_id=episode_id, judge=score.judge, diagnosis_likert=score.diagnosis.likert,
         diagnosis_correct=score.diagnosis.correct, history_coverage=score.history.coverage,
-        total_cost=score.cost.total, overall=score.overall, detail=score.model_dump(mode="json"),
+        total_cost=score.cost.total, overall=score.overall, detail={**score.model_dump(mode="json"), **(extra or {})},
     ))

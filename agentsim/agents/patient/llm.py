@@ -58,7 +58,7 @@ class LLMPatient:
         base = len(self.messages)
         self.messages.append({"role": "user", "content": question})
         guard: dict[str, Any] = {"regenerated": 0, "replaced": False}
-        llm = {}
+        llm: dict[str, Any] = {}
         try:
             text = await self._generate(usage)
             claims = self._check(text)
