@@ -80,7 +80,9 @@ def episode_public(row: EpisodeRow) -> EpisodePublic:
 # ----------------------------------------------------------------------------------------------- cases
 
 def is_slug(value: str) -> bool:
-    return re.fullmatch(SLUG, value) is not None
+    from agentsim.cases.library import MAX_ID_LENGTH
+
+    return len(value) <= MAX_ID_LENGTH and re.fullmatch(SLUG, value) is not None
 
 
 def library_cases() -> list[Case]:

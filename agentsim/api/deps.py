@@ -34,6 +34,9 @@ DbDep = Annotated[str, Depends(get_db)]
 RunsDep = Annotated[RunManager, Depends(get_runs)]
 
 
+MAX_OFFSET = 2**31 - 1
+
+
 @dataclass(frozen=True)
 class PageParams:
     limit: int
@@ -44,7 +47,8 @@ def page_params(
     settings: SettingsDep,
     limit: Annotated[int | None, Query(ge=1, description="page size (default and maximum: server settings)")]
     = None,
-    offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
+    # bounded: a larger OFFSET overflows the database's 64-bit integer (a 500 from SQLite, found by fuzzing)
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
 ) -> PageParams:
     # the maximum is a setting, so it cannot be a static Query(le=...); the error has the same shape
     if limit is not None and limit > settings.max_page_size:

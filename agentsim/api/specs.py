@@ -93,9 +93,10 @@ class ApiDoctorSpec(DoctorSpec):
 
 
 def _known_persona(name: str) -> str:
-    from agentsim.cases.library import personas_dir
+    from agentsim.cases.library import MAX_ID_LENGTH, personas_dir
 
-    if not re.fullmatch(SLUG, name) or not (personas_dir() / f"{name}.yaml").is_file():
+    # the length first: a 5,000-character name made is_file() raise "File name too long" (a 500)
+    if len(name) > MAX_ID_LENGTH or not re.fullmatch(SLUG, name) or not (personas_dir() / f"{name}.yaml").is_file():
         raise ValueError(f"{name!r} is not a known persona (see GET /personas)")
     return name
 

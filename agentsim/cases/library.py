@@ -41,8 +41,11 @@ def rubrics_dir() -> Path:
     return data_root() / "rubrics"
 
 
+MAX_ID_LENGTH = 100  # an id names a file: a longer one is no id (and the OS refuses names past ~255 bytes)
+
+
 def _is_slug(name: str) -> bool:
-    return re.fullmatch(SLUG, name) is not None
+    return len(name) <= MAX_ID_LENGTH and re.fullmatch(SLUG, name) is not None
 
 
 def scenario_paths(directory: Path | None = None) -> list[Path]:

@@ -49,6 +49,8 @@ class FakeConfig(BaseModel):
     diagnosis: str = "acute coronary syndrome"
     differential: list[str] = Field(default_factory=lambda: ["aortic dissection", "pulmonary embolism"])
     judge_reply: dict[str, Any] | None = None
+    leak: str | None = Field(default=None, description="appended to every patient and examiner reply: a model "
+                                                        "saying what it must not, for the engine's leak filter")
     panel_tests: list[str] = Field(default_factory=lambda: ["ECG", "troponin", "chest X-ray"],
                                    description="what the fake Dr Test-Chooser proposes, in order")
 
@@ -117,6 +119,8 @@ def create_app(config: FakeConfig | None = None) -> FastAPI:
         if fault == "malformed":
             return Response(content=b'{"id": "chatcmpl-broken", "choices": [{"mess', media_type="application/json")
         reply = fake_roles.ROLE_HANDLERS[role](req, cfg, fault)
+        if cfg.leak and role in ("patient", "gatekeeper"):
+            reply.text = f"{reply.text or ''} {cfg.leak}".strip()
         return JSONResponse(_completion(n, req, reply))
 
     @app.post("/_admin/config")

@@ -1,4 +1,9 @@
-"""Writes an episode as it happens: one commit per turn, so a crash loses at most the turn in flight."""
+"""Writes an episode as it happens: one commit per turn, so a crash loses at most the turn in flight.
+
+A recorder holds no database connection between writes: each write checks one out of the engine's pool
+and returns it at once. An episode spends most of its life awaiting an LLM; holding a connection across
+that made a batch wider than the pool (SQLAlchemy's default: 5 + 10 overflow) block its event loop on
+checkout, which is a deadlock, since the episodes holding the connections need that loop to finish."""
 
 from __future__ import annotations
 
@@ -24,7 +29,6 @@ class EpisodeRecorder:
     def __init__(self, db: str | Path | None):
         self.url = resolve_url(db)
         self.engine = get_engine(self.url)
-        self._conn = self.engine.connect()
 
     def start(self, *, episode_id: str, case_id: str, persona: str | None, doctor: str, patient: str,
               gatekeeper: str, agent_config: dict, seed: int, max_turns: int, budget: float | None,
@@ -59,14 +63,13 @@ class EpisodeRecorder:
         write_score(self._write, episode_id, score)
 
     def close(self) -> None:
-        self._conn.close()
+        """Nothing to release (no connection is held between writes); kept for callers that close."""
 
     def _write(self, statement, params: dict | None = None) -> None:  # noqa: ANN001 - a SQLAlchemy statement
         try:
-            self._conn.execute(statement, params)
-            self._conn.commit()
+            with self.engine.begin() as conn:  # commits on success, rolls back on error, then back to the pool
+                conn.execute(statement, params)
         except OperationalError as exc:
-            self._conn.rollback()
             raise UserError(f"cannot write to {self.url}: {exc.orig}") from None
 
 

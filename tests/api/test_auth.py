@@ -75,3 +75,13 @@ def test_token_compare():
     assert not token_matches("abd", "abc")
     assert not token_matches(None, "abc")
     assert not token_matches("abc", None)
+
+
+async def test_a_strangers_oversized_body_gets_401_not_413(seeded):
+    """Auth runs before the body is read: without the token, a large body is refused unread."""
+    async with api(ApiSettings(db=seeded.url, api_token=TOKEN, max_body_bytes=1000)) as client:
+        response = await client.post("/runs", content=b"x" * 50_000, headers={"content-type": "application/json"})
+        assert response.status_code == 401
+        response = await client.post("/runs", content=b"x" * 50_000,
+                                     headers={"content-type": "application/json", **bearer(TOKEN)})
+        assert response.status_code == 413

@@ -103,3 +103,15 @@ async def test_the_default_body_bound_is_about_a_megabyte(db_url):
     async with api(ApiSettings(db=db_url)) as client:
         response = await client.post("/runs", content=b" " * 1_000_001, headers={"content-type": "application/json"})
     assert response.status_code == 413
+
+
+async def test_what_fuzzing_found_is_a_4xx_not_a_500(db_url):
+    """Regressions from tests/api/test_fuzz.py: an OFFSET past SQLite's 64-bit integers, and names too long
+    for the file system (a persona, a case id)."""
+    async with api(ApiSettings(db=db_url)) as client:
+        for path in ("/runs", "/cases"):
+            response = await client.get(path, params={"offset": 2**63})
+            assert response.status_code == 422 and ["query", "offset"] in field_paths(response), path
+        response = await client.post("/runs", json={"cases": ["renal-colic"], "personas": ["a" * 5000]})
+        assert response.status_code == 422 and ["body", "personas", 0] in field_paths(response)
+        assert (await client.get("/cases/" + "a" * 5000)).status_code == 404

@@ -88,6 +88,30 @@ def test_episodes_overlap_up_to_the_concurrency(db_url, monkeypatch):
     assert SlowDoctor.peak == 4  # four doctors were thinking at the same moment, never more
 
 
+def test_a_batch_wider_than_the_connection_pool_does_not_stall(db_url, monkeypatch):
+    """Episodes awaiting their doctor hold no database connection: 32 at once used to exhaust SQLAlchemy's
+    pool (5 + 10 overflow) and block the event loop on checkout, a deadlock until the pool's 30 s timeout."""
+    import time
+
+    SlowDoctor.peak = SlowDoctor.live = 0
+    monkeypatch.setitem(registry.DOCTORS, "slow", lambda **_: SlowDoctor())
+    spec = BatchSpec(cases=["chest-pain-stemi"], doctors=["slow"], repeats=40, concurrency=32)
+
+    def stalled(*_):  # noqa: ANN002
+        raise TimeoutError("the batch stalled: episodes are waiting for database connections")
+
+    previous = signal.signal(signal.SIGALRM, stalled)
+    signal.alarm(60)  # a regression blocks the event loop itself: only a signal can end the test
+    started = time.monotonic()
+    try:
+        outcome = asyncio.run(run_batch(spec, db=db_url))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert outcome.status == "completed" and outcome.progress.done == 40, outcome.progress.errors
+    assert SlowDoctor.peak == 32 and time.monotonic() - started < 25
+
+
 def test_crashing_episodes_are_retried_then_reported(db_url, monkeypatch):
     from agentsim.store.queries import list_episodes
 
