@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from agentsim.batch.spec import BatchSpec, DoctorSpec
 from agentsim.model.case import SLUG
@@ -117,22 +117,14 @@ class RunCreate(BatchSpec):
     patient_model: ModelId = None
     gatekeeper_model: ModelId = None
 
-    @field_validator("patient")
+    @field_validator("patient", "gatekeeper")
     @classmethod
-    def _registered_patient(cls, name: str) -> str:
-        from agentsim.agents.registry import PATIENTS
+    def _registered_agent(cls, name: str, info: ValidationInfo) -> str:
+        from agentsim.agents.registry import GATEKEEPERS, PATIENTS
 
-        if name not in PATIENTS:
-            raise ValueError(f"{name!r} is not a registered patient; use one of {', '.join(sorted(PATIENTS))}")
-        return name
-
-    @field_validator("gatekeeper")
-    @classmethod
-    def _registered_gatekeeper(cls, name: str) -> str:
-        from agentsim.agents.registry import GATEKEEPERS
-
-        if name not in GATEKEEPERS:
-            raise ValueError(f"{name!r} is not a registered gatekeeper; use one of {', '.join(sorted(GATEKEEPERS))}")
+        known = PATIENTS if info.field_name == "patient" else GATEKEEPERS
+        if name not in known:
+            raise ValueError(f"{name!r} is not a registered {info.field_name}; use one of {', '.join(sorted(known))}")
         return name
 
     def to_batch_spec(self) -> BatchSpec:

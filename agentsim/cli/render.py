@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agentsim.model.case import Case
-from agentsim.model.episode import Role, Turn, TurnKind
+from agentsim.model.episode import Role, Turn
 from agentsim.model.score import Score
 
 ROLE_STYLE = {Role.DOCTOR: "cyan", Role.PATIENT: "green", Role.GATEKEEPER: "magenta", Role.SYSTEM: "yellow"}
@@ -74,9 +74,6 @@ def running_spent(turns: list[Turn]) -> list[float]:
         out.append(total)
     return out
 
-
-def is_visible(turn: Turn) -> bool:
-    return turn.kind is not TurnKind.NOTICE or turn.role is Role.SYSTEM
 
 
 def judgement_card(judgement, *, rubric_likert: int | None = None) -> Panel:  # noqa: ANN001 - an LLMJudgement

@@ -18,7 +18,7 @@ from agentsim.match.leak import redact
 from agentsim.model.action import DEFAULT_MAX_TESTS_PER_ORDER, TranscriptEntry
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
-from agentsim.model.episode import AgentConfig, EpisodeResult, Role, Termination, Turn, TurnKind
+from agentsim.model.episode import AgentConfig, EpisodeResult, Role, Termination, Turn, TurnKind, utcnow
 from agentsim.model.persona import Persona
 from agentsim.model.rubric import RubricConfig
 
@@ -85,7 +85,6 @@ async def arun_episode(
         from agentsim.store.recorder import EpisodeRecorder
 
         recorder = EpisodeRecorder(db)
-    from agentsim.store.tables import utcnow
 
     ctx = EpisodeContext(
         episode_id=episode_id or uuid.uuid4().hex, case=case, doctor=doctor, patient=patient, gatekeeper=gatekeeper,

@@ -10,7 +10,7 @@ from agentsim.agents.base import Doctor, GatekeeperAgent, PatientAgent
 from agentsim.model.action import TranscriptEntry
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
-from agentsim.model.episode import Role, Termination, Turn, TurnKind
+from agentsim.model.episode import Role, Termination, Turn, TurnKind, utcnow
 from agentsim.model.rubric import RubricConfig
 from agentsim.model.score import Score
 
@@ -46,8 +46,6 @@ class EpisodeContext:
     started_at: datetime | None = None
 
     def log(self, role: Role, kind: TurnKind, text: str, **fields: Any) -> Turn:
-        from agentsim.store.tables import utcnow
-
         turn = Turn(index=len(self.turns), role=role, kind=kind, text=text, created_at=utcnow(), **fields)
         self.turns.append(turn)
         if self.recorder is not None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from agentsim.model.score import Score
+
+
+def utcnow() -> datetime:
+    """Every timestamp agentsim writes: timezone-aware UTC."""
+    return datetime.now(UTC)
 
 
 class Role(StrEnum):
