@@ -31,7 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from agentsim.agents.base import Doctor
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 
 ENTRY_POINT_GROUP = "agentsim.doctors"
 FORMS = "path/to/file.py:Class, package.module:attr, an installed plug-in name or an http(s):// URL"

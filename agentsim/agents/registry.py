@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agentsim.agents.base import Doctor, GatekeeperAgent, PatientAgent
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.model.case import GatekeeperView, PatientView
 from agentsim.model.catalogue import Catalogue
 from agentsim.model.persona import Persona

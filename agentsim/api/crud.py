@@ -17,7 +17,7 @@ from agentsim.api.models import (
     RunProgress,
     RunPublic,
 )
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.model.case import SLUG, Case
 from agentsim.model.persona import Persona
 from agentsim.store.tables import EpisodeRow, RunRow

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agentsim.api.models import ErrorBody
-from agentsim.cases.errors import NotFoundError, UserError
+from agentsim.errors import NotFoundError, UserError
 
 log = logging.getLogger("agentsim.api")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 
 _REMOTE: Any = None
 

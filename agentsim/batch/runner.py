@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agentsim.batch.spec import BatchSpec, DoctorSpec, episode_key
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
 from agentsim.model.case import Case
 from agentsim.model.episode import EpisodeResult, Termination

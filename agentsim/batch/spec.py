@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from agentsim.cases.errors import CaseFileError, UserError
+from agentsim.errors import CaseFileError, UserError
 from agentsim.model.case import Case
 
 

@@ -7,7 +7,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from agentsim.cases.errors import CaseFileError, NotFoundError
+from agentsim.errors import CaseFileError, NotFoundError
 from agentsim.cases.yamlio import parse_model
 from agentsim.model.case import SLUG, Case
 from agentsim.model.catalogue import Catalogue

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from agentsim.cases.errors import CaseFileError
+from agentsim.errors import CaseFileError
 from agentsim.cases.library import load_case_file, load_catalogue, load_persona, load_rubric, rubrics_dir
 from agentsim.match.leak import leaks
 from agentsim.model.case import Case

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from agentsim.cases.errors import CaseFileError
+from agentsim.errors import CaseFileError
 
 Loc = tuple[int | str, ...]
 M = TypeVar("M", bound=BaseModel)

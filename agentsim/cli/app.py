@@ -34,7 +34,7 @@ app.command("fake-llm")(llm.fake_llm)
 
 
 def main() -> None:
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
 
     try:
         app()

@@ -26,7 +26,7 @@ def batch(
 
     from agentsim.batch.runner import run_batch
     from agentsim.batch.spec import BatchSpec, load_spec
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
     from agentsim.store.db import resolve_url
     from agentsim.store.runs import get_run
 

@@ -62,7 +62,7 @@ def validate(
     """Validate scenarios, personas, rubrics and the test catalogue, with leak and reference lints."""
     from rich.console import Console
 
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
     from agentsim.cases.library import personas_dir, rubrics_dir, scenarios_dir
     from agentsim.cases.lint import validate_paths
 

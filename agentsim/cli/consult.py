@@ -9,7 +9,7 @@ import typer
 
 
 def _parse_options(pairs: list[str], flag: str = "--doctor-opt") -> dict[str, str]:
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
 
     options: dict[str, str] = {}
     for pair in pairs:

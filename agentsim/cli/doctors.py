@@ -50,7 +50,7 @@ def doctor_io(
     if out is None:
         typer.echo(json.dumps(schemas, indent=2))
         return
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
 
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -99,7 +99,7 @@ def export(
     out: Annotated[Path | None, typer.Option(help="write to this file (csv and parquet need one)")] = None,
 ) -> None:
     """Export a stored episode, or a whole run as rows for pandas, datasets or a spreadsheet."""
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
     from agentsim.report.data import export_target
 
     run_only = format in {ExportFormat.CSV, ExportFormat.PARQUET} or level is not None

@@ -28,7 +28,7 @@ def fake_llm(
     """
     import uvicorn
 
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
     from agentsim.llm.fake_server import FakeConfig, create_app
 
     try:

@@ -18,7 +18,7 @@ def serve(
     """Serve the REST API (runs, episodes, turns, scores, cases; docs at /docs)."""
     # the token comes from the environment only: a --token flag would show in `ps` and shell history
     from agentsim.api.settings import ApiSettings
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
 
     settings = ApiSettings(**({"db": db} if db else {}))
     if settings.api_token is None and not is_loopback(host):

@@ -5,7 +5,7 @@ Every LLMError is a UserError, so `agentsim run` prints one line and exits 2 ins
 
 from __future__ import annotations
 
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 
 
 class LLMError(UserError):

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlmodel import select
 
-from agentsim.cases.errors import NotFoundError, UserError
+from agentsim.errors import NotFoundError, UserError
 from agentsim.model.score import Score
 from agentsim.report import stats
 from agentsim.report.model import EpisodeRecord, TurnRecord

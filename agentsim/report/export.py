@@ -19,7 +19,7 @@ from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel
 
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.report.data import Db, episode_records, resolve_run, turn_records
 from agentsim.report.model import EpisodeRecord, TurnRecord
 

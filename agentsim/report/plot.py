@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.report.model import RunReport
 
 FORMATS = {".png": "png", ".svg": "svg"}

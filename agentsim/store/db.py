@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 
 DEFAULT_DB = "sqlite:///agentsim.db"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import desc
 from sqlmodel import select
 
-from agentsim.cases.errors import NotFoundError
+from agentsim.errors import NotFoundError
 from agentsim.model.episode import AgentConfig, EpisodeResult, Role, Termination, Turn, TurnKind
 from agentsim.model.score import Score
 from agentsim.store.db import by_id_or_prefix, session

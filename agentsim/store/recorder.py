@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import insert, update
 from sqlalchemy.exc import OperationalError
 
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.model.episode import EpisodeStatus, Termination, Turn
 from agentsim.model.score import Score
 from agentsim.store.db import get_engine, resolve_url

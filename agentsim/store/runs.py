@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import select
 
-from agentsim.cases.errors import NotFoundError
+from agentsim.errors import NotFoundError
 from agentsim.store.db import by_id_or_prefix, session
 from agentsim.store.tables import EpisodeRow, RunRow, ScoreRow, TurnRow, utcnow
 

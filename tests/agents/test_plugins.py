@@ -11,7 +11,7 @@ from agentsim import run_episode
 from agentsim.agents import plugins
 from agentsim.agents.plugins import coerce_literal, list_doctors, resolve_doctor
 from agentsim.agents.registry import make_doctor
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.model.episode import Role, Termination, TurnKind
 
 PLUGINS = Path(__file__).parents[1] / "fixtures" / "plugins"

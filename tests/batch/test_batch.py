@@ -18,7 +18,7 @@ from agentsim import Diagnose, Doctor, Examine
 from agentsim.agents import registry
 from agentsim.batch.runner import plan, run_batch
 from agentsim.batch.spec import BatchSpec, load_spec
-from agentsim.cases.errors import CaseFileError, UserError
+from agentsim.errors import CaseFileError, UserError
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

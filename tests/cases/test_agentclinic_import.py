@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.cases.importers import agentclinic as importer
 from agentsim.cases.importers.agentclinic import ImportReport, RecordStatus, import_agentclinic
 from agentsim.cases.importers.agentclinic_findings import CatalogueIndex

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentsim.batch.spec import load_spec
-from agentsim.cases.errors import CaseFileError, UserError
+from agentsim.errors import CaseFileError, UserError
 from agentsim.cases.library import (
     load_case_file,
     load_persona,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agentsim.cases.errors import CaseFileError, NotFoundError, UserError
+from agentsim.errors import CaseFileError, NotFoundError, UserError
 from agentsim.cases.library import (
     load_case,
     load_case_file,

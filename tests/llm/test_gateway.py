@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.llm.gateway import LLMConfigError, LLMError, LLMSettings, LLMUnavailableError, complete
 
 DOCTOR = [{"role": "system", "content": "You are the doctor."}, {"role": "user", "content": "A patient."}]

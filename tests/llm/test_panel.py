@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agentsim.agents.doctor.panel import PanelDoctor
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.engine.episode import run_episode
 from agentsim.llm.prompts import prompt_set_hash
 from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from agentsim.cases.errors import NotFoundError
+from agentsim.errors import NotFoundError
 from agentsim.report import RunReport, build_report, plot_pareto
 from agentsim.report.data import episode_records, split_key
 from agentsim.report.model import GroupStats
@@ -119,7 +119,7 @@ def test_plot_png_and_svg_are_real_files(report, tmp_path):
 
 
 def test_plot_refuses_other_suffixes_and_copes_with_an_empty_run(report, tmp_path):
-    from agentsim.cases.errors import UserError
+    from agentsim.errors import UserError
 
     with pytest.raises(UserError, match=".png or .svg"):
         plot_pareto(report, tmp_path / "pareto.pdf")

@@ -9,7 +9,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from agentsim.cases.errors import NotFoundError, UserError
+from agentsim.errors import NotFoundError, UserError
 from agentsim.cli.app import app
 from agentsim.report import RunReport, build_report
 from tests.report.conftest import EPISODES, MAIN, TURNS_PER_EPISODE

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from agentsim import run_episode
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 
 
 def integrity(path) -> str:

@@ -25,7 +25,7 @@ import httpx
 from pydantic import ValidationError
 
 from agentsim.agents.base import Action, Doctor
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.model.action import ACTION_ADAPTER, Observation
 from agentsim.model.doctor_io import ActRequest, ResetBody, ResetRequest
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from agentsim.agents.base import Doctor
 from agentsim.agents.doctor.llm_actions import FORCE_DIAGNOSIS, Action, parse, tool_schemas
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.llm.gateway import Completion, LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
 from agentsim.llm.usage import Usage, as_flag

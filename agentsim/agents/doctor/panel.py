@@ -45,7 +45,7 @@ from agentsim.agents.base import Doctor
 from agentsim.agents.doctor.llm import SETTING_KEYS, DoctorOutputError
 from agentsim.agents.doctor.llm_actions import FORCE_DIAGNOSIS, Action, parse, tool_schemas
 from agentsim.agents.doctor.panel_members import MEMBERS, SCHEMAS, TITLES, MemberUsage, PriceList
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.llm.gateway import LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
 from agentsim.llm.structured import parse_json, response_format

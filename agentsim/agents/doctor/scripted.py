@@ -8,7 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from agentsim.agents.base import Doctor
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.model.action import ACTION_ADAPTER, Ask, Diagnose, Examine, Observation, Order
 
 Action = Ask | Examine | Order | Diagnose

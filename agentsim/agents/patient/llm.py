@@ -17,7 +17,7 @@ from typing import Any
 from agentsim.agents.base import AgentReply
 from agentsim.agents.patient.guard import FactReader, HallucinationGuard
 from agentsim.agents.patient.retrieval import RetrievalPatient
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.llm.errors import LLMError
 from agentsim.llm.gateway import LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render

@@ -12,7 +12,7 @@ from agentsim.api.deps import DbDep, PageDep, RunsDep, SettingsDep
 from agentsim.api.errors import BUSY, INVALID, NOT_FOUND, TOO_LARGE, invalid, not_found
 from agentsim.api.models import Cancelled, EpisodePublic, ErrorBody, Page, RunAccepted, RunDetail, RunPublic
 from agentsim.api.specs import RunCreate
-from agentsim.cases.errors import UserError
+from agentsim.errors import UserError
 from agentsim.store import browse
 from agentsim.store import runs as run_store
 

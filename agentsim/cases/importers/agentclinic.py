@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agentsim.cases.errors import CaseFileError, UserError
+from agentsim.errors import CaseFileError, UserError
 from agentsim.cases.importers.agentclinic_build import (
     DIAGNOSIS_IN_FINDINGS,
     Context,
