@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from agentsim.batch.spec import BatchSpec, DoctorSpec, episode_key
-from agentsim.errors import UserError
 from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
+from agentsim.errors import UserError
 from agentsim.model.case import Case
 from agentsim.model.episode import EpisodeResult, Termination
 from agentsim.store import runs

@@ -7,8 +7,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from agentsim.errors import CaseFileError, NotFoundError
 from agentsim.cases.yamlio import parse_model
+from agentsim.errors import CaseFileError, NotFoundError
 from agentsim.model.case import SLUG, Case
 from agentsim.model.catalogue import Catalogue
 from agentsim.model.persona import Persona

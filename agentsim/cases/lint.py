@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from agentsim.errors import CaseFileError
 from agentsim.cases.library import load_case_file, load_catalogue, load_persona, load_rubric, rubrics_dir
+from agentsim.errors import CaseFileError
 from agentsim.match.leak import leaks
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue

@@ -62,9 +62,9 @@ def validate(
     """Validate scenarios, personas, rubrics and the test catalogue, with leak and reference lints."""
     from rich.console import Console
 
-    from agentsim.errors import UserError
     from agentsim.cases.library import personas_dir, rubrics_dir, scenarios_dir
     from agentsim.cases.lint import validate_paths
+    from agentsim.errors import UserError
 
     targets = paths or [scenarios_dir(), personas_dir(), rubrics_dir()]
     missing = [p for p in targets if not p.exists()]

@@ -50,8 +50,8 @@ def compare(
 ) -> None:
     """Score stored episodes with both judges and print how far they agree: exact Likert agreement,
     correct/incorrect agreement and Cohen's kappa on correct."""
-    from agentsim.errors import UserError
     from agentsim.cli.consult import _parse_options
+    from agentsim.errors import UserError
     from agentsim.judge.agreement import JudgePair, agreement
     from agentsim.judge.stored import judge_stored
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from agentsim.agents.base import Doctor, GatekeeperAgent, PatientAgent, call_reset
 from agentsim.agents.registry import make_doctor, make_gatekeeper, make_patient
-from agentsim.errors import UserError
 from agentsim.cases.library import load_case, load_catalogue, load_persona, load_rubric
 from agentsim.engine.graph import consultation_graph
 from agentsim.engine.state import EpisodeContext
+from agentsim.errors import UserError
 from agentsim.match.leak import redact
 from agentsim.model.action import DEFAULT_MAX_TESTS_PER_ORDER, TranscriptEntry
 from agentsim.model.case import Case

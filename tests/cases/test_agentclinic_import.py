@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agentsim.errors import UserError
 from agentsim.cases.importers import agentclinic as importer
 from agentsim.cases.importers.agentclinic import ImportReport, RecordStatus, import_agentclinic
 from agentsim.cases.importers.agentclinic_findings import CatalogueIndex
 from agentsim.cases.importers.agentclinic_text import parse_demographics
 from agentsim.cases.library import load_case_file
+from agentsim.errors import UserError
 from agentsim.model.case import Case, ExamSystem, FactSlot, Sex, mentions
 from agentsim.model.catalogue import Catalogue, CatalogueEntry
 

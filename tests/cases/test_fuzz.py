@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentsim.batch.spec import load_spec
-from agentsim.errors import CaseFileError, UserError
 from agentsim.cases.library import (
     load_case_file,
     load_persona,
@@ -19,6 +18,7 @@ from agentsim.cases.library import (
     rubrics_dir,
     scenarios_dir,
 )
+from agentsim.errors import CaseFileError, UserError
 
 VALID_CASE = yaml.safe_load((scenarios_dir() / "chest-pain-stemi.yaml").read_text())
 VALID_PERSONA = yaml.safe_load((personas_dir() / "anxious-catastrophiser.yaml").read_text())

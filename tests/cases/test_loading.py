@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from agentsim.errors import CaseFileError, NotFoundError, UserError
 from agentsim.cases.library import (
     load_case,
     load_case_file,
@@ -20,6 +19,7 @@ from agentsim.cases.library import (
     load_rubric,
     scenarios_dir,
 )
+from agentsim.errors import CaseFileError, NotFoundError, UserError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BAD = FIXTURES / "bad"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agentsim.errors import UserError
 from agentsim.cases.library import load_case_file, load_catalogue
 from agentsim.cases.lint import FileKind, lint_case, validate_paths
 from agentsim.cli.app import app
+from agentsim.errors import UserError
 from agentsim.match.leak import leaks
 from agentsim.model.case import mentions
 

@@ -8,8 +8,8 @@ import pytest
 
 from agentsim.agents.doctor.llm import LLMDoctor
 from agentsim.agents.doctor.llm_actions import from_tags
-from agentsim.errors import UserError
 from agentsim.engine.episode import run_episode
+from agentsim.errors import UserError
 from agentsim.llm.prompts import prompt_set_hash
 from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
 from agentsim.model.episode import Role, Termination, TurnKind

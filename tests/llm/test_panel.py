@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from agentsim.agents.doctor.panel import PanelDoctor
-from agentsim.errors import UserError
 from agentsim.engine.episode import run_episode
+from agentsim.errors import UserError
 from agentsim.llm.prompts import prompt_set_hash
 from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
 from agentsim.model.episode import Role, Termination, TurnKind

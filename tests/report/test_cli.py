@@ -9,8 +9,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from agentsim.errors import NotFoundError, UserError
 from agentsim.cli.app import app
+from agentsim.errors import NotFoundError, UserError
 from agentsim.report import RunReport, build_report
 from tests.report.conftest import EPISODES, MAIN, TURNS_PER_EPISODE
 

@@ -20,7 +20,6 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agentsim.errors import CaseFileError, UserError
 from agentsim.cases.importers.agentclinic_build import (
     DIAGNOSIS_IN_FINDINGS,
     Context,
@@ -32,6 +31,7 @@ from agentsim.cases.importers.agentclinic_findings import CatalogueIndex
 from agentsim.cases.importers.agentclinic_nejm import build_nejm, is_nejm
 from agentsim.cases.importers.agentclinic_text import slugify
 from agentsim.cases.library import load_case_file, load_catalogue
+from agentsim.errors import CaseFileError, UserError
 from agentsim.model.catalogue import Catalogue
 
 __all__ = ["DIAGNOSIS_IN_FINDINGS", "ImportReport", "RecordOutcome", "RecordStatus", "import_agentclinic"]
