@@ -32,6 +32,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from agentsim.engine.episode import episode_spec
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._fake import fake_server  # noqa: E402
 
@@ -143,10 +145,7 @@ async def run(cases: list[str], server) -> None:  # noqa: ANN001
     options = {"api_base": server.api_base, "api_key": "sk-fake", "max_concurrency": 8}
     for case in cases:
         _episode.set(case)
-        await arun_episode(case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=20,
-                           doctor_options={"model": "openai/fake-doctor", **options},
-                           patient_options={"model": "openai/fake-patient", **options},
-                           gatekeeper_options={"model": "openai/fake-gatekeeper", **options})
+        await arun_episode(episode_spec(case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=20, doctor_options={"model": "openai/fake-doctor", **options}, patient_options={"model": "openai/fake-patient", **options}, gatekeeper_options={"model": "openai/fake-gatekeeper", **options}))
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
