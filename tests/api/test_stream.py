@@ -104,7 +104,6 @@ async def test_the_stream_generator_follows_new_rows(db_url):
 async def test_a_quiet_running_episode_ends_after_the_idle_limit(db_url):
     from agentsim.api.sse import turn_events
     from agentsim.store.recorder import EpisodeRecorder
-
     from agentsim.store.tables import utcnow
 
     await EpisodeRecorder(db_url).start(header("stuck", utcnow()))
