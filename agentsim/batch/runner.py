@@ -18,7 +18,7 @@ from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
 from agentsim.errors import UserError
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
-from agentsim.model.episode import EpisodeResult, Termination
+from agentsim.model.episode import EpisodeResult, RunStatus, Termination
 from agentsim.model.rubric import RubricConfig
 from agentsim.model.spec import EpisodeSpec, RoleSpec
 from agentsim.store import runs
@@ -47,7 +47,7 @@ class Progress:
 class BatchOutcome:
     run_id: str
     progress: Progress
-    status: str
+    status: RunStatus
 
 
 def plan(spec: BatchSpec) -> list[PlannedEpisode]:
@@ -81,7 +81,7 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
         runs.create_run(run_id=run_id, name=spec.name, spec=spec.model_dump(mode="json"), db=db)
     else:
         runs.discard_unfinished(run_id, db=db)
-        runs.set_run_status(run_id, "running", db=db)
+        runs.set_run_status(run_id, RunStatus.RUNNING, db=db)
     todo = plan(spec)
     finished = runs.completed_keys(run_id, db=db)
     progress = Progress(total=len(todo), skipped=sum(p.key in finished for p in todo))
@@ -106,7 +106,7 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
 
     tasks = [asyncio.create_task(one(item)) for item in todo]
     watcher = asyncio.create_task(_cancel_on(stop, tasks)) if stop is not None else None
-    status = "completed"
+    status = RunStatus.COMPLETED
     try:
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
@@ -114,7 +114,7 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
             watcher.cancel()
         interrupted = stop is not None and stop.is_set()
         left = len(todo) - progress.done
-        status = "interrupted" if interrupted else ("completed" if left == 0 else "incomplete")
+        status = RunStatus.INTERRUPTED if interrupted else (RunStatus.COMPLETED if left == 0 else RunStatus.INCOMPLETE)
         runs.set_run_status(run_id, status, db=db)
     return BatchOutcome(run_id=run_id, progress=progress, status=status)
 

@@ -46,6 +46,14 @@ class Termination(StrEnum):
     ABORTED = "aborted"
 
 
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"  # every planned episode has a completed row
+    INCOMPLETE = "incomplete"  # it ended with episodes that failed every retry
+    INTERRUPTED = "interrupted"  # stopped (Ctrl-C, cancel, a server that died): resumable
+    FAILED = "failed"  # the runner itself crashed
+
+
 class EpisodeStatus(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
