@@ -17,11 +17,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere in the checkout
 
+from agentsim.errors import UserError  # noqa: E402
 from bench.patient_fidelity.itemset import (  # noqa: E402 - after the path set-up above
-    HELDOUT_CASES, MANIFEST, RECORD_ITEMS, ROOT, CaseItems, ExpectKind, Split, Style, load_split, manifest_text,
+    HELDOUT_CASES,
+    MANIFEST,
+    RECORD_ITEMS,
+    ROOT,
+    CaseItems,
+    ExpectKind,
+    Split,
+    Style,
+    load_split,
+    manifest_text,
     sha256,
 )
-from agentsim.errors import UserError  # noqa: E402
 
 
 def case_problems(ci: CaseItems) -> list[str]:

@@ -25,12 +25,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere in the checkout
 
-from bench.patient_fidelity.itemset import CaseItems, ExpectKind, InquiryType, Item, Split, Style, load_split  # noqa: E402
-from bench.patient_fidelity.scoring import Outcome, Verdict, classify  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 
 from agentsim.agents.registry import make_patient  # noqa: E402
 from agentsim.errors import UserError  # noqa: E402
+from bench.patient_fidelity.itemset import CaseItems, ExpectKind, InquiryType, Item, Split, Style, load_split  # noqa: E402
+from bench.patient_fidelity.scoring import Outcome, Verdict, classify  # noqa: E402
 
 FACT_KINDS = (ExpectKind.FACTS, ExpectKind.ANY_OF)
 EXPECTING = (ExpectKind.FACTS, ExpectKind.ANY_OF, ExpectKind.KEYWORDS)
