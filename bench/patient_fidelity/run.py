@@ -123,7 +123,7 @@ def print_report(rep: dict[str, Any], patient_name: str) -> None:
     print(f"patient-fidelity: patient={patient_name}  (rates: right over fact items, false-no over items expecting "
           "something, unrelated over all, absent/dont-know/demographics over their items)")
     for split, block in rep.items():
-        print(f"\n[{split}]" + " " * 19 + "".join(f"{h:>9}" for h in _HEAD))
+        print(f"\n{'[' + split + ']':<26}" + "".join(f"{h:>9}" for h in _HEAD))
         print(_row("all", block["all"]))
         for name, figures in block["style"].items():
             print(_row(f"style {name}", figures))
