@@ -35,13 +35,12 @@ from typing import Any, Literal, TypeVar
 
 from agentsim.agents.base import Doctor, EpisodeAborted
 from agentsim.cases.library import load_case, load_persona
-from agentsim.model.action import ACTION_ADAPTER, Ask, Diagnose, Examine, Observation, Order, TranscriptEntry
+from agentsim.model.action import ACTION_ADAPTER, Action, Ask, Diagnose, Examine, Observation, Order, TranscriptEntry
 from agentsim.model.case import Case
 from agentsim.model.episode import EpisodeResult, Role, Termination, Turn
 from agentsim.model.persona import Persona
 from agentsim.model.score import Score
 
-Action = Ask | Examine | Order | Diagnose
 StepResult = tuple[Observation, float, bool, dict[str, Any]]
 T = TypeVar("T")
 

@@ -26,7 +26,7 @@ from agentsim.judge.llm import (
     judge_prompt_hash,
 )
 from agentsim.judge.stored import judge_stored
-from agentsim.llm.usage import Usage
+from agentsim.model.usage import Usage
 from agentsim.store.queries import latest_score, latest_score_row, load_episode, score_rows
 
 JUDGE = "llm:openai/fake-judge"
