@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -92,5 +93,13 @@ class EpisodeResult(BaseModel):
 
     @property
     def diagnosis(self) -> str | None:
-        final = next((t for t in reversed(self.turns) if t.kind is TurnKind.DIAGNOSE), None)
-        return None if final is None else final.payload.get("diagnosis")
+        return final_diagnosis(self.turns)
+
+
+def final_diagnosis(turns: Sequence[Turn]) -> str | None:
+    """The diagnosis an episode ended with: the last doctor DIAGNOSE turn's ``payload["diagnosis"]``."""
+    for turn in reversed(turns):
+        if turn.role is Role.DOCTOR and turn.kind is TurnKind.DIAGNOSE:
+            value = turn.payload.get("diagnosis")
+            return None if value is None else str(value)
+    return None

@@ -41,7 +41,8 @@ class Usage(BaseModel):
                                "attempts": self.attempts}
         if self.model:
             out = {"model": self.model, **out}
-        if self.members:
-            out["members"] = {name: {k: v for k, v in u.payload().items() if k not in {"cost_known", "model"}}
-                              for name, u in self.members.items()}
+        if self.members:  # each member's tokens too: the turn's own columns hold only the total
+            out["members"] = {name: {"prompt": u.prompt, "completion": u.completion, "cost": round(u.cost, 8),
+                                     "latency_ms": round(u.latency_ms, 1), "calls": u.calls, "attempts": u.attempts,
+                                     "model": u.model} for name, u in self.members.items()}
         return out

@@ -56,7 +56,7 @@ class LLMDoctor(Doctor):
 
     # -- one turn ------------------------------------------------------------------------------------------
     async def act(self, obs: Observation) -> DoctorTurn:
-        usage = Usage(model=self.model)
+        usage = Usage()  # the model as the provider names it, from the first call
         try:
             return DoctorTurn(action=await self._turn(obs, usage), usage=usage)
         except (FatalError, EpisodeAborted):
