@@ -18,7 +18,7 @@ from agentsim.errors import NotFoundError, UserError
 log = logging.getLogger("agentsim.api")
 
 # for the OpenAPI `responses=` of routes
-NOT_FOUND = {404: {"model": ErrorBody, "description": "no such id"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such id"}}
 INVALID = {422: {"model": ErrorBody, "description": "the body or a parameter is invalid; `detail` names the field"}}
 TOO_LARGE = {413: {"model": ErrorBody, "description": "the request body is over the server's limit"}}
 BUSY = {429: {"model": ErrorBody, "description": "too many runs are running on this server"}}
