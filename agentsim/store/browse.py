@@ -57,3 +57,10 @@ def turns_after(episode_id: str, *, db: str | Path, after_index: int) -> tuple[s
         rows = s.exec(select(TurnRow).where(TurnRow.episode_id == episode_id, TurnRow.index > after_index)
                       .order_by(TurnRow.index))
         return status, [turn_from_row(r) for r in rows]
+
+
+def standalone_episodes(*, db: str | Path, limit: int) -> list[EpisodeRow]:
+    """Episodes not in any run (`agentsim run`, `agentsim play`), newest first: the viewer lists them."""
+    with session(db) as s:
+        query = select(EpisodeRow).where(EpisodeRow.run_id.is_(None))  # type: ignore[union-attr]
+        return list(s.exec(query.order_by(desc(EpisodeRow.started_at), desc(EpisodeRow.id)).limit(limit)))
