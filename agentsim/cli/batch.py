@@ -72,3 +72,5 @@ def batch(
     if outcome.status != "completed":
         typer.echo(f"resume with: agentsim batch resume {outcome.run_id[:12]}" + (f" --db {db}" if db else ""))
         raise typer.Exit(1)
+    if p.failed:  # the run finished, but not every episode did: scripts must be able to tell
+        raise typer.Exit(1)

@@ -15,11 +15,13 @@ ROLE_STYLE = {Role.DOCTOR: "cyan", Role.PATIENT: "green", Role.GATEKEEPER: "mage
 ROLE_TITLE = {Role.DOCTOR: "Doctor", Role.PATIENT: "Patient", Role.GATEKEEPER: "Examiner", Role.SYSTEM: "System"}
 
 
-def case_card(case: Case, *, reveal: bool = False) -> Panel:
+def case_card(case: Case, *, reveal: bool = False, hide_identity: bool = False) -> Panel:
+    """`hide_identity`: no id, title or tags (most ids name the diagnosis), for a case drawn at random."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("Case", f"{case.id}  (v{case.version}, {case.author}, {case.license})")
+    if not hide_identity:
+        table.add_row("Case", f"{case.id}  (v{case.version}, {case.author}, {case.license})")
     table.add_row("Specialty", f"{case.specialty.value} · {case.setting.value} · difficulty {case.difficulty}")
     table.add_row("Brief", case.doctor_view().brief)
     table.add_row("Patient", case.patient.demographics.describe())
@@ -31,7 +33,7 @@ def case_card(case: Case, *, reveal: bool = False) -> Panel:
         table.add_row("Differential", "; ".join(i.diagnosis for i in d.differential))
         table.add_row("Must ask", ", ".join(m if isinstance(m, str) else m.statement for m in case.rubric.must_ask))
         table.add_row("Expected tests", ", ".join(case.rubric.expected_tests))
-    return Panel(table, title=case.title, border_style="blue")
+    return Panel(table, title="Your patient" if hide_identity else case.title, border_style="blue")
 
 
 def turn_panel(turn: Turn, *, spent: float) -> Panel:
