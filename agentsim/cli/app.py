@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agentsim.cli import batch, cases, consult, doctors, episodes, judge, llm, play, report, serve, view
+from agentsim.cli import batch, cases, consult, doctors, episodes, judge, llm, play, report, runs, serve, view
 
 app = typer.Typer(
     name="agentsim",
@@ -42,6 +42,7 @@ def _root(
 app.add_typer(cases.app, name="cases")
 app.add_typer(cases.import_app, name="import")
 app.add_typer(episodes.app, name="episodes")
+app.add_typer(runs.app, name="runs")
 app.add_typer(doctors.app, name="doctors")
 app.add_typer(doctors.schema_app, name="schema")
 app.add_typer(judge.app, name="judge")

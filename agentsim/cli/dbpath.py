@@ -20,3 +20,14 @@ def existing_db(db: str | None) -> str:
             hint = "" if db else " (the default; pass --db or set AGENTSIM_DB to read another)"
             raise UserError(f"no database at {path}{hint}: run `agentsim run` or `agentsim batch` to create one")
     return url
+
+
+def check_prefix(ident: str, *, what: str = "id") -> str:
+    """An id, a prefix long enough to look up, or 'latest'; a short prefix says so instead of 'no such run'."""
+    from agentsim.errors import UserError
+    from agentsim.store.db import MIN_PREFIX
+
+    if ident != "latest" and len(ident) < MIN_PREFIX:
+        raise UserError(f"{ident!r} is too short to name a {what}: give at least {MIN_PREFIX} characters of its id "
+                        "(or 'latest')")
+    return ident

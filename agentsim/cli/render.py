@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agentsim.model.case import Case
-from agentsim.model.episode import Role, Turn
+from agentsim.model.episode import Role, Turn, TurnKind
 from agentsim.model.score import Score
 
 ROLE_STYLE = {Role.DOCTOR: "cyan", Role.PATIENT: "green", Role.GATEKEEPER: "magenta", Role.SYSTEM: "yellow"}
@@ -36,13 +36,22 @@ def case_card(case: Case, *, reveal: bool = False, hide_identity: bool = False) 
     return Panel(table, title="Your patient" if hide_identity else case.title, border_style="blue")
 
 
-def turn_panel(turn: Turn, *, spent: float) -> Panel:
+def turn_panel(turn: Turn, *, spent: float, counter: str | None = None) -> Panel:
+    """`counter` ("3/28") goes in the title, for a replay."""
     style = ROLE_STYLE[turn.role]
     subtitle = f"${spent:,.0f} spent"
     if turn.cost:
         subtitle = f"+${turn.cost:,.0f} · {subtitle}"
-    title = f"{ROLE_TITLE[turn.role]} · {turn.kind.value}"
-    return Panel(Text(turn.text), title=title, title_align="left", subtitle=subtitle, subtitle_align="right",
+    title = f"{ROLE_TITLE[turn.role]} · {turn.kind.value}" + (f" · turn {counter}" if counter else "")
+    body = Text(turn.text)
+    if turn.kind is TurnKind.DIAGNOSE:
+        differential = [str(d) for d in turn.payload.get("differential", [])]
+        body.append("\nDifferential: ", style="bold")
+        body.append("; ".join(differential) if differential else "none given")
+        if turn.payload.get("rationale"):
+            body.append("\nRationale: ", style="bold")
+            body.append(str(turn.payload["rationale"]))
+    return Panel(body, title=title, title_align="left", subtitle=subtitle, subtitle_align="right",
                  border_style=style)
 
 

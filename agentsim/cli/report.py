@@ -33,10 +33,11 @@ def report(
     = None,
 ) -> None:
     """Summarise a batch run: accuracy (Likert >= 4) with a 95% bootstrap CI, Likert, coverage, cost, turns."""
+    from agentsim.cli.dbpath import check_prefix, existing_db
     from agentsim.report import build_report, plot_pareto
     from agentsim.report import text as render
 
-    result = build_report(run, db=db)
+    result = build_report(check_prefix(run, what="run"), db=existing_db(db))
     if plot is not None:
         # before the report is printed, so a bad suffix fails without half an output
         written = plot_pareto(result, plot)

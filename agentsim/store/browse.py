@@ -64,3 +64,20 @@ def standalone_episodes(*, db: str | Path, limit: int) -> list[EpisodeRow]:
     with session(db) as s:
         query = select(EpisodeRow).where(EpisodeRow.run_id.is_(None))  # type: ignore[union-attr]
         return list(s.exec(query.order_by(desc(EpisodeRow.started_at), desc(EpisodeRow.id)).limit(limit)))
+
+
+def filtered_episodes(*, db: str | Path, limit: int, run_id: str | None = None, doctor: str | None = None,
+                      case_id: str | None = None) -> list[EpisodeRow]:
+    """Newest first. `doctor` matches the registered name or the batch label (the key's middle part)."""
+    from sqlalchemy import or_
+
+    with session(db) as s:
+        query = select(EpisodeRow)
+        if run_id:
+            query = query.where(EpisodeRow.run_id == run_id)
+        if case_id:
+            query = query.where(EpisodeRow.case_id == case_id)
+        if doctor:
+            query = query.where(or_(EpisodeRow.doctor == doctor,
+                                    EpisodeRow.key.contains(f"|{doctor}|", autoescape=True)))  # type: ignore[union-attr]
+        return list(s.exec(query.order_by(desc(EpisodeRow.started_at), desc(EpisodeRow.id)).limit(limit)))
