@@ -18,7 +18,12 @@ def batch(
     executor: Annotated[str, typer.Option(help="local (asyncio) or ray (needs agentsim[ray])")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="a Ray cluster address; default: a local Ray")] = None,
 ) -> None:
-    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run."""
+    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run.
+
+    The spec is YAML or JSON: examples/batch.yaml shows and explains every field, and `agentsim schema batch`
+    prints its JSON Schema. Exit codes: 0 every episode completed, 1 an episode failed or the run was
+    interrupted (resume it), 2 a bad spec or flag.
+    """
     import asyncio
     import signal
 
