@@ -50,7 +50,7 @@ def session_cookie(scope: Scope) -> str | None:
             for part in value.decode("latin-1").split(";"):
                 key, _, val = part.strip().partition("=")
                 if key == SESSION_COOKIE and val:
-                    return val
+                    return str(val)
     return None
 
 

@@ -247,9 +247,9 @@ def score(
     from rich.console import Console
 
     from agentsim.cases.library import load_case, load_catalogue, load_rubric
+    from agentsim.cli.dbpath import check_prefix, existing_db
     from agentsim.cli.render import judgement_card, score_card
     from agentsim.judge.rubric import score_turns
-    from agentsim.cli.dbpath import check_prefix, existing_db
     from agentsim.store.queries import load_episode, save_score
 
     db = existing_db(db)

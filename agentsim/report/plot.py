@@ -65,12 +65,12 @@ def render_pareto(report: RunReport, *, fmt: str = "svg") -> bytes:
         low = 100 * (g.ci_low if g.ci_low is not None else g.accuracy or 0.0)
         high = 100 * (g.ci_high if g.ci_high is not None else g.accuracy or 0.0)
         name = display_name(g.name) + (" *" if g.on_frontier else "")
-        ax.errorbar([g.mean_cost], [acc], yerr=[[acc - low], [high - acc]], fmt="o", color=colours(i % colours.N),
+        ax.errorbar([g.mean_cost or 0.0], [acc], yerr=[[acc - low], [high - acc]], fmt="o", color=colours(i % colours.N),
                     capsize=3, markersize=7, elinewidth=1, alpha=0.95, zorder=3, label=name)
     front = sorted((g for g in doctors if g.on_frontier), key=lambda g: (g.mean_cost or 0.0, -(g.accuracy or 0.0)))
     if front:
         # the step holds each frontier accuracy until a dearer doctor improves on it
-        ax.step([g.mean_cost for g in front], [100 * (g.accuracy or 0.0) for g in front], where="post",
+        ax.step([g.mean_cost or 0.0 for g in front], [100 * (g.accuracy or 0.0) for g in front], where="post",
                 color="black", alpha=0.6, linestyle="--", linewidth=1.2, label="Pareto frontier (*)", zorder=2)
     if doctors:
         # outside the axes: the legend can never sit on the frontier or a point
@@ -98,7 +98,7 @@ def _place_labels(fig: Figure, ax: Axes, doctors: list[GroupStats]) -> None:
 
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     fig.draw_without_rendering()  # settle the constrained layout, so display coordinates are final
-    points = [ax.transData.transform((g.mean_cost, 100 * (g.accuracy or 0.0))) for g in doctors]
+    points = [ax.transData.transform((g.mean_cost or 0.0, 100 * (g.accuracy or 0.0))) for g in doctors]
     taken: list[Bbox] = [Bbox.from_bounds(x - 5, y - 5, 10, 10) for x, y in points]
     axes_box = ax.get_window_extent(renderer)
     # most accurate first: the top of the plot is where labels crowd least

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import desc, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agentsim.model.episode import Turn
 from agentsim.store.db import session
@@ -62,8 +62,8 @@ def turns_after(episode_id: str, *, db: str | Path, after_index: int) -> tuple[s
 def standalone_episodes(*, db: str | Path, limit: int) -> list[EpisodeRow]:
     """Episodes not in any run (`agentsim run`, `agentsim play`), newest first: the viewer lists them."""
     with session(db) as s:
-        query = select(EpisodeRow).where(EpisodeRow.run_id.is_(None))  # type: ignore[union-attr]
-        return list(s.exec(query.order_by(desc(EpisodeRow.started_at), desc(EpisodeRow.id)).limit(limit)))
+        query = select(EpisodeRow).where(col(EpisodeRow.run_id).is_(None))
+        return list(s.exec(query.order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id))).limit(limit)))
 
 
 def filtered_episodes(*, db: str | Path, limit: int, run_id: str | None = None, doctor: str | None = None,
@@ -78,6 +78,6 @@ def filtered_episodes(*, db: str | Path, limit: int, run_id: str | None = None, 
         if case_id:
             query = query.where(EpisodeRow.case_id == case_id)
         if doctor:
-            query = query.where(or_(EpisodeRow.doctor == doctor,
-                                    EpisodeRow.key.contains(f"|{doctor}|", autoescape=True)))  # type: ignore[union-attr]
-        return list(s.exec(query.order_by(desc(EpisodeRow.started_at), desc(EpisodeRow.id)).limit(limit)))
+            query = query.where(or_(col(EpisodeRow.doctor) == doctor,
+                                    col(EpisodeRow.key).contains(f"|{doctor}|", autoescape=True)))
+        return list(s.exec(query.order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id))).limit(limit)))

@@ -64,10 +64,10 @@ async def login(request: Request) -> Response:
         response = page(request, "login.html", title="Sign in", next=target, error="That token is not right.")
         response.status_code = 401
         return response
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_value(match), max_age=SESSION_SECONDS, httponly=True,
+    redirect = RedirectResponse(target, status_code=303)
+    redirect.set_cookie(SESSION_COOKIE, session_value(match), max_age=SESSION_SECONDS, httponly=True,
                         samesite="strict", secure=request.url.scheme == "https", path="/")
-    return response
+    return redirect
 
 
 @router.get("/view/logout", name="view_logout")

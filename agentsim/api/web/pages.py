@@ -22,13 +22,14 @@ from agentsim.api.web.views import (
     transcript,
 )
 from agentsim.store import browse
+from agentsim.store.tables import RunRow
 
 router = APIRouter(include_in_schema=False)
 RUN_LIMIT = 200
 STANDALONE_LIMIT = 30
 
 
-def _run_or_404(run_id: str, db: str):  # noqa: ANN202 - a RunRow
+def _run_or_404(run_id: str, db: str) -> RunRow:
     row = browse.find_run(run_id, db=db)
     if row is None:
         raise HTTPException(404, detail=f"no run {run_id!r}")

@@ -95,9 +95,10 @@ def browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """One headless Chromium for the session, with a fresh profile."""
+    """One headless Chromium per test module, with a fresh profile. Not per session: Playwright's sync API
+    keeps an event loop running in this thread, which later asyncio tests could not start beside."""
     reason = browser_missing()
     if reason:
         if os.environ.get("CI") == "true":
