@@ -77,5 +77,16 @@ def batch(
     if outcome.status != "completed":
         typer.echo(f"resume with: agentsim batch resume {outcome.run_id[:12]}" + (f" --db {db}" if db else ""))
         raise typer.Exit(1)
-    if p.failed:  # the run finished, but not every episode did: scripts must be able to tell
+    broken = failed_episodes(outcome.run_id, db=url)
+    if broken:  # the run finished, but not every consultation did: scripts must be able to tell
+        typer.echo(f"{broken} episode(s) failed (doctor_error, aborted or crashed): see "
+                   f"`agentsim episodes list --run {outcome.run_id[:8]}`", err=True)
         raise typer.Exit(1)
+
+
+def failed_episodes(run_id: str, *, db: str) -> int:
+    """Episodes of the run that crashed, or whose doctor failed (doctor_error) or that were aborted."""
+    from agentsim.report.data import episode_records
+
+    return sum(r.status == "failed" or r.termination in ("doctor_error", "aborted")
+               for r in episode_records(run_id, db=db))
