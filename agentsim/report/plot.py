@@ -14,6 +14,7 @@ from agentsim.report.model import GroupStats, RunReport
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
 
 FORMATS = {".png": "png", ".svg": "svg"}
 # candidate label offsets in points, tried in order: right-above first, as before
@@ -46,6 +47,18 @@ def render_pareto(report: RunReport, *, fmt: str = "svg") -> bytes:
     """The plot as PNG or SVG bytes (the viewer serves the SVG). Deterministic for a given report."""
     import io
 
+    fig, _labels = draw_pareto(report)  # first: it turns a missing matplotlib into one clear error
+    import matplotlib
+
+    out = io.BytesIO()
+    # a fixed hash salt and no date: the same report gives the same SVG bytes
+    with matplotlib.rc_context({"svg.hashsalt": "agentsim"}):
+        fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return out.getvalue()
+
+
+def draw_pareto(report: RunReport) -> tuple[Figure, list[tuple[str, Bbox]]]:
+    """The figure, and each label drawn with its box in display coordinates (for the layout's tests)."""
     try:
         # lazy, and no pyplot: a bare Figure on the Agg canvas has no global state, so the API can plot
         # from worker threads and no display is ever needed
@@ -83,15 +96,10 @@ def render_pareto(report: RunReport, *, fmt: str = "svg") -> bytes:
     ax.set_xlim(left=0, right=max([g.mean_cost or 0.0 for g in doctors], default=1.0) * 1.18 or 1.0)
     ax.grid(True, alpha=0.3)
     ax.set_title(f"Accuracy vs cost: {report.name or report.run_id[:12]}", fontsize=10)
-    _place_labels(fig, ax, doctors)
-    out = io.BytesIO()
-    # a fixed hash salt and no date: the same report gives the same SVG bytes
-    with matplotlib.rc_context({"svg.hashsalt": "agentsim"}):
-        fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    return out.getvalue()
+    return fig, _place_labels(fig, ax, doctors)
 
 
-def _place_labels(fig: Figure, ax: Axes, doctors: list[GroupStats]) -> None:
+def _place_labels(fig: Figure, ax: Axes, doctors: list[GroupStats]) -> list[tuple[str, Bbox]]:
     """Greedy: each label takes the first offset whose box overlaps no placed label and no point; when
     none is free (a crowd of doctors at one spot) the legend still names every colour."""
     from matplotlib.transforms import Bbox
@@ -100,6 +108,7 @@ def _place_labels(fig: Figure, ax: Axes, doctors: list[GroupStats]) -> None:
     fig.draw_without_rendering()  # settle the constrained layout, so display coordinates are final
     points = [ax.transData.transform((g.mean_cost or 0.0, 100 * (g.accuracy or 0.0))) for g in doctors]
     taken: list[Bbox] = [Bbox.from_bounds(x - 5, y - 5, 10, 10) for x, y in points]
+    placed: list[tuple[str, Bbox]] = []
     axes_box = ax.get_window_extent(renderer)
     # most accurate first: the top of the plot is where labels crowd least
     for i in sorted(range(len(doctors)), key=lambda i: -(doctors[i].accuracy or 0.0)):
@@ -111,5 +120,7 @@ def _place_labels(fig: Figure, ax: Axes, doctors: list[GroupStats]) -> None:
             inside = axes_box.contains(box.x0, box.y0) and axes_box.contains(box.x1, box.y1)
             if inside and not any(box.overlaps(other) for other in taken):
                 taken.append(box)
+                placed.append((g.name, box))
                 break
             text.remove()
+    return placed
