@@ -132,3 +132,33 @@ def test_signing_in_with_the_token(viewed, page, shots):
         assert page.url == f"{server.base}/view/runs/{viewed.run_id}" and TOKEN not in page.url
         page.goto(server.base + "/docs")  # the cookie opens the docs too
         page.wait_for_selector(".opblock", timeout=20000)
+
+
+def test_a_running_run_shows_its_progress_live(viewed, page):
+    """The runs page polls a running run's status: progress moves without a reload, then the page reloads
+    itself when the run finishes."""
+    from agentsim.store.db import session
+    from agentsim.store.tables import EpisodeRow, RunRow
+
+    run_id = uuid.uuid4().hex
+    with session(viewed.url) as s:
+        s.add(RunRow(id=run_id, name="live-run", status="running",
+                     spec={"name": "live-run", "cases": ["renal-colic", "chest-pain-stemi"], "doctors": ["checklist"]}))
+        s.commit()
+    row = f"#runs tr[data-run='{run_id}']"
+    with LiveServer(ApiSettings(db=viewed.url)) as server:
+        page.goto(server.base + "/?status=running")
+        assert page.locator(f"{row} [data-field=progress]").inner_text().startswith("0 / 2")
+        with session(viewed.url) as s:
+            s.add(EpisodeRow(id=uuid.uuid4().hex, run_id=run_id, case_id="renal-colic", doctor="checklist",
+                             patient="retrieval", gatekeeper="rules", status="completed", termination="diagnosed"))
+            s.commit()
+        page.wait_for_function(f"() => document.querySelector(\"{row} [data-field=progress]\")"
+                               ".textContent.startsWith('1 / 2')", timeout=15000)
+        with session(viewed.url) as s:
+            run = s.get(RunRow, run_id)
+            run.status = "completed"
+            s.add(run)
+            s.commit()
+        # reloaded: the filter is status=running, so the finished run has left the list
+        page.wait_for_selector(f"{row}", state="detached", timeout=15000)
