@@ -20,7 +20,7 @@ def environment() -> Any:  # a jinja2.Environment; jinja2 is imported only when 
 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(money=money, pct=pct, num=num, when=when, short=short)
+    env.filters.update(money=money, pct=pct, num=num, when=when, short=short, plain=plain)
     return env
 
 
@@ -29,6 +29,21 @@ def page(request: Request, template: str, **context: Any) -> HTMLResponse:
     html = environment().get_template(template).render(
         request=request, auth=settings.api_token is not None, **context)
     return HTMLResponse(html)
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    response = page(request, "error.html", title=f"{status}", status=status, detail=detail)
+    response.status_code = status
+    return response
+
+
+def plain(value: Any) -> str:
+    """A payload value as a reader wants it: lists joined, mappings as key: value, never a Python repr."""
+    if isinstance(value, list | tuple):
+        return ", ".join(plain(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain(v)}" for k, v in value.items()) or "none"
+    return "-" if value is None else str(value)
 
 
 def money(value: float | None) -> str:

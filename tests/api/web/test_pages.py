@@ -129,3 +129,36 @@ async def test_docs_are_served_from_the_package(viewed):
         for asset in assets:
             assert (await client.get(asset)).status_code == 200, asset
         assert (await client.get("/redoc")).status_code == 404  # ReDoc needs a CDN font: not offered
+
+
+async def test_a_browser_gets_a_page_for_a_missing_run_and_a_client_gets_json(viewed):
+    async with api(ApiSettings(db=viewed.url)) as client:
+        html = await client.get("/view/runs/" + "0" * 32, headers={"Accept": "text/html"})
+        assert html.status_code == 404 and "Back to the runs" in html.text and "no run" in html.text
+        plain = await client.get("/view/runs/" + "0" * 32)
+        assert plain.status_code == 404 and plain.json()["error"] == "not_found"
+
+
+async def test_provenance_and_synthesised_results_are_shown_when_the_payload_has_them(viewed):
+    import uuid
+
+    from agentsim.store.db import session
+    from agentsim.store.tables import EpisodeRow, TurnRow
+
+    episode_id = uuid.uuid4().hex
+    provenance = {"inquiry_type": "onset", "facts_used": ["onset_sudden_5am"], "why": "the question named the onset"}
+    with session(viewed.url) as s:
+        s.add(EpisodeRow(id=episode_id, case_id="renal-colic", doctor="checklist", patient="retrieval",
+                         gatekeeper="rules", status="completed", termination="diagnosed"))
+        s.add(TurnRow(episode_id=episode_id, index=0, role="doctor", kind="ask", text="When did it start?", cost=300))
+        s.add(TurnRow(episode_id=episode_id, index=1, role="patient", kind="answer", text="At five this morning.",
+                      payload={"facts": ["onset_sudden_5am"], "slots": ["onset"], "provenance": provenance}))
+        s.add(TurnRow(episode_id=episode_id, index=2, role="doctor", kind="examine", text="[examine] ears"))
+        s.add(TurnRow(episode_id=episode_id, index=3, role="gatekeeper", kind="exam_result", text="Ears: normal.",
+                      synthetic=True))
+        s.commit()
+    async with api(ApiSettings(db=viewed.url)) as client:
+        html = (await client.get(f"/view/episodes/{episode_id}")).text
+    assert "Provenance:" in html and "inquiry type" in html and "the question named the onset" in html
+    assert "onset_sudden_5am" in html and "Must-ask covered:" in html  # onset_sudden_5am is a must-ask fact
+    assert 'class="tag synth"' in html and "+$300 · $300" in html
