@@ -18,14 +18,8 @@ from rich.console import Console
 from rich.text import Text
 
 from agentsim.agents.base import Doctor, EpisodeAborted
-<<<<<<< HEAD
 from agentsim.match.exam import detect_systems, is_vague
-from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
-
-Action = Ask | Examine | Order | Diagnose
-=======
 from agentsim.model.action import Action, Ask, Diagnose, Examine, Observation, Order
->>>>>>> main
 
 HELP = """\
 Type a question for the patient, or a command:
