@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from agentsim.model.episode import EpisodeResult, Turn
+    from agentsim.model.episode import EpisodeResult, Termination, Turn
 
 
 def _parse_options(pairs: list[str], flag: str = "--doctor-opt") -> dict[str, str]:
@@ -105,7 +105,7 @@ def run(
     raise typer.Exit(run_exit_code(result.termination))
 
 
-def run_exit_code(termination) -> int:  # noqa: ANN001 - a Termination
+def run_exit_code(termination: Termination) -> int:
     """0 when the consultation ran to an end (whatever the grade), 1 when the doctor failed (doctor_error:
     an unreachable HTTP doctor, a model that never produced an action) or it was aborted."""
     from agentsim.model.episode import Termination
