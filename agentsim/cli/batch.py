@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.batch.runner import Progress as BatchProgress
 
 
 def batch(
@@ -57,7 +60,7 @@ def batch(
         loop.add_signal_handler(signal.SIGINT, stop.set)  # Ctrl-C: stop cleanly, resumable
         task_id = None
 
-        def on_progress(p) -> None:  # noqa: ANN001 - a Progress
+        def on_progress(p: BatchProgress) -> None:
             bar.update(task_id, total=p.total, completed=p.skipped + p.done + p.failed, failed=p.failed,
                    cost=p.cost_usd)
 

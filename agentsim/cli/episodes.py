@@ -6,9 +6,12 @@ import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.model.episode import EpisodeResult
 
 app = typer.Typer(help="Stored episodes.", no_args_is_help=True)
 
@@ -198,7 +201,7 @@ def export(
         typer.echo(f"wrote {out}", err=True)
 
 
-def markdown(result) -> str:  # noqa: ANN001 - an EpisodeResult
+def markdown(result: EpisodeResult) -> str:
     lines = [f"# Episode {result.episode_id}", "", f"- case: `{result.case_id}`",
              f"- doctor: {result.agents.doctor}; patient: {result.agents.patient}; "
              f"gatekeeper: {result.agents.gatekeeper}; persona: {result.persona or 'none'}; seed: {result.seed}",

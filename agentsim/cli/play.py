@@ -8,7 +8,7 @@ import typer
 
 if TYPE_CHECKING:
     from agentsim.model.case import Case
-    from agentsim.model.episode import EpisodeResult
+    from agentsim.model.episode import EpisodeResult, Turn
 
 
 HUMAN_MAX_TURNS = 40  # a careful history takes more turns than an agent's: a student hit 20 at turn 15
@@ -52,7 +52,7 @@ def play(
     console.print("Type a question for the patient, or /help for the commands.")
     spent = 0.0
 
-    def show(turn) -> None:  # noqa: ANN001 - a Turn
+    def show(turn: Turn) -> None:
         nonlocal spent
         spent += turn.cost
         if turn.role is not Role.DOCTOR:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from agentsim.judge.llm import LLMJudgement
 
 from agentsim.model.case import Case
 from agentsim.model.episode import Role, Turn, TurnKind
@@ -87,7 +92,7 @@ def running_spent(turns: list[Turn]) -> list[float]:
 
 
 
-def judgement_card(judgement, *, rubric_likert: int | None = None) -> Panel:  # noqa: ANN001 - an LLMJudgement
+def judgement_card(judgement: LLMJudgement, *, rubric_likert: int | None = None) -> Panel:
     """The LLM judge's own view: its diagnosis grade, the consultation axes, and how far its samples agreed."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.report.model import RunReport
 
 from agentsim.cli.episodes import JudgeChoice
 
@@ -56,7 +59,7 @@ def report(
         _print_table(result, by.value)
 
 
-def _print_table(result, by: str) -> None:  # noqa: ANN001 - a RunReport
+def _print_table(result: RunReport, by: str) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table

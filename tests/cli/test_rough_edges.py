@@ -18,11 +18,11 @@ runner = CliRunner()
 BROKEN_DOCTOR = "class Broken:\n    def act(self, obs):\n        raise RuntimeError('the doctor broke')\n"
 
 
-def cli(*args: str, input: str | None = None, columns: int = 80):  # noqa: ANN201 - a click Result
+def cli(*args: str, input: str | None = None, columns: int = 80):
     return runner.invoke(app, list(args), input=input, env={"COLUMNS": str(columns), "AGENTSIM_DB": ""})
 
 
-def user_error(result) -> str:  # noqa: ANN001 - a click Result
+def user_error(result) -> str:
     """The one-line error `agentsim` would print with exit code 2 (main() turns a UserError into that)."""
     from agentsim.errors import UserError
 

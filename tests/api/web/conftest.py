@@ -116,13 +116,13 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN001, ANN201 - a Playwright BrowserContext and Page
+def page(browser):
     """A tab that may reach only 127.0.0.1: any other request is aborted and fails the test."""
     tab = browser.new_page()
     outside: list[str] = []
     errors: list[str] = []
 
-    def only_loopback(route) -> None:  # noqa: ANN001 - a Playwright Route
+    def only_loopback(route) -> None:
         if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
             route.continue_()
         else:

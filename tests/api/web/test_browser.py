@@ -14,7 +14,7 @@ from tests.api.web.conftest import LiveServer
 SIZES = {"wide": (1280, 800), "phone": (390, 844)}
 
 
-def snap(page, shots, name: str) -> None:  # noqa: ANN001 - a Playwright Page
+def snap(page, shots, name: str) -> None:
     for tag, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(shots / f"{name}-{tag}.png"), full_page=True)
