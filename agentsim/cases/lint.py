@@ -97,7 +97,11 @@ def validate_paths(paths: list[Path]) -> list[FileReport]:
             elif kind is FileKind.PERSONA:
                 load_persona(path)
             elif kind is FileKind.CATALOGUE:
-                load_catalogue(path)
+                untraced = load_catalogue(path).untraced_prices()
+                if untraced:
+                    report.errors.append(f"price_basis: {len(untraced)} price(s) state no basis (a CMS fee schedule "
+                                         f"year and locality, or an estimate with its reason): "
+                                         f"{', '.join(untraced[:8])}")
             elif path.resolve().parent == rubrics_dir().resolve() or kind is FileKind.RUBRIC:
                 load_rubric(path)
         except CaseFileError as exc:

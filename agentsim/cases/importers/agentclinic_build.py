@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agentsim.cases.importers.agentclinic_demographics import describe, parse_demographics
 from agentsim.cases.importers.agentclinic_findings import (
     CatalogueIndex,
     build_exam,
@@ -24,14 +25,12 @@ from agentsim.cases.importers.agentclinic_slots import (
     split_clauses,
 )
 from agentsim.cases.importers.agentclinic_text import (
-    describe,
     ensure_period,
     flatten_value,
     is_empty_text,
     keywords,
     lower_first,
     names_any,
-    parse_demographics,
     remove_phrases,
     split_sentences,
     to_first_person,
@@ -221,7 +220,8 @@ def build_osce(record: dict[str, Any], ctx: Context) -> Draft:
         raise RecordError("missing Patient_Actor.Demographics")
     demo = parse_demographics(demo_text)
     if demo is None:
-        raise RecordError(f"cannot parse demographics {demo_text!r}: need an age and a sex")
+        raise RecordError(f"cannot parse demographics {demo_text!r}: "
+                          "no age found (write it as '45-year-old', '3-week-old' or 'newborn')")
     child = _child_noun(demo)
     actor_text = flatten_value(actor).lower()
     informant = None if child is None else next((p for p in ("mother", "father") if p in actor_text), "parent")

@@ -13,25 +13,36 @@ from agentsim.cases.importers.agentclinic_build import (
     RecordError,
     parse_diagnosis,
 )
-from agentsim.cases.importers.agentclinic_findings import RawTest, build_tests, exam_system
+from agentsim.cases.importers.agentclinic_demographics import describe, parse_demographics
+from agentsim.cases.importers.agentclinic_findings import RawTest, build_tests, exam_system, guess_category
 from agentsim.cases.importers.agentclinic_slots import classify
 from agentsim.cases.importers.agentclinic_text import (
-    describe,
     ensure_period,
     flatten_value,
     keywords,
     lower_first,
-    parse_demographics,
     second_to_first_person,
     slugify,
     split_sentences,
     upper_first,
     with_article,
 )
-from agentsim.model.case import CaseTest, DifferentialItem, ExamFinding, ExamSystem, FactSlot, TestCategory
+from agentsim.model.case import (
+    CaseImage,
+    CaseTest,
+    DifferentialItem,
+    ExamFinding,
+    ExamSystem,
+    FactSlot,
+    TestCategory,
+)
 
 DISTRACTOR = "distractor answer in the source item"
-IMAGE_TEST_ID = "source-image"
+IMAGE_TAG = "image"  # a case whose source item is an image: the image is kept as a reference
+IMAGE_CAPTION = ("The image from the source case (NEJM Image Challenge), kept as a link and not fetched; "
+                 "the findings it shows are described in the examination and results.")
+_HEAD = re.compile(r"\s+(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|was|were|is|are|"
+                   r"found|detected|notable for|consistent with)\b", re.I)
 
 _META = re.compile(
     r"\b(your role|patient actor|remember|not aware|aren't aware|are aware|don't know|do not know|haven't been told|"
@@ -127,7 +138,8 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
     info = flatten_value(record.get("patient_info"))
     demo = parse_demographics(first) or parse_demographics(info[:300])
     if demo is None:
-        raise RecordError(f"cannot parse demographics from the question {first[:80]!r}: need an age and a sex")
+        raise RecordError(f"cannot parse demographics from the question {first[:80]!r}: "
+                          "no age found (write it as '45-year-old', '3-week-old' or 'newborn')")
 
     facts = _patient_sentences(info)
     m = re.search(r"\bpresent(?:ed|s|ing)\b.*?\bwith\s+(?:an?\s+)?(?:[\w.-]+[- ](?:hour|day|week|month|year)s?[- ]history of\s+)?(.+?)\.?$", first, re.I)
@@ -148,20 +160,45 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
         if name and re.search(r"examination", name, re.I):
             exam.append(_exam(text, name))
         else:
-            label = re.sub(r"\s*\b(results?|findings)\b\s*", " ", name or "Additional results").strip() or "Results"
-            raw.append(RawTest((label,), text.strip(), True))
+            raw.append(_raw_test(name, text.strip(), ctx))
     built = build_tests(raw, ctx.index)
-    tests = list(built.tests)
     tags = [slugify(str(t)) for t in record.get("type") or [] if isinstance(t, str) and slugify(str(t))]
     url = flatten_value(record.get("image_url"))
+    exam, tests = _attach_image(url, exam, list(built.tests))
     if url:
-        tests.append(CaseTest(id=IMAGE_TEST_ID, name="Source image", category=TestCategory.IMAGING,
-                              aliases=["image", "clinical image", "photograph", "figure", "picture"],
-                              result=f"image at {url} (not fetched)"))
-        tags.append(IMAGE_TEST_ID)
+        tags.append(IMAGE_TAG)
     summary = ensure_period(first) if len(first) >= 10 else f"{with_article(describe(demo))} presents with {cc}."
     return Draft(
         demographics=demo, chief_complaint=cc, summary=summary, opening=opening, facts=fb.facts, exam=exam,
         tests=tests, final_tests=built.final_ids, matched_tests=built.matched_ids,
         unmatched_tests=built.unmatched, diagnosis=diagnosis, tags=tags,
     )
+
+
+def _raw_test(name: str | None, text: str, ctx: Context) -> RawTest:
+    """One results item as a test. An item without its own name ('Peripheral eosinophilia present' under
+    'Laboratory testing', or no heading at all) is named by the words before its verb when those name a
+    catalogue test ('Deep skin biopsy specimen ... showed ...'), else by its heading, else by its category."""
+    label = re.sub(r"\s*\b(results?|findings|studies)\b\s*", " ", name or "").strip()
+    head = _HEAD.split(text, maxsplit=1)[0].strip(" .,:")
+    if head != text and 1 <= len(head.split()) <= 10 and ctx.index.match([head]) is not None:
+        return RawTest((label, head) if label else (head,), text, True)
+    if label:
+        return RawTest((label,), text, True)
+    return RawTest(("Laboratory result" if guess_category(text) is TestCategory.LAB else head[:60] or "Result",),
+                   text, True)
+
+
+def _attach_image(url: str, exam: list[ExamFinding], tests: list[CaseTest]) -> tuple[list[ExamFinding], list[CaseTest]]:
+    """The record's image goes with the first examination finding (the picture is usually the clinical
+    photograph), else with the last result (the confirmatory study), as a reference only."""
+    if not url:
+        return exam, tests
+    image = CaseImage(url=url, media_type="image/jpeg", caption=IMAGE_CAPTION, alt="Clinical image from the source case")
+    if exam:
+        return [exam[0].model_copy(update={"images": [image]}), *exam[1:]], tests
+    if tests:
+        return exam, [*tests[:-1], tests[-1].model_copy(update={"images": [image]})]
+    finding = ExamFinding(system=ExamSystem.GENERAL, finding="Appearance as shown in the source image.",
+                          aliases=["image", "clinical image", "photograph", "appearance"], images=[image])
+    return [finding], tests
