@@ -208,8 +208,10 @@ def test_diagnosis_only_in_confirmatory_test_is_not_flagged(tmp_path, mini_catal
     case = load_case_file(outcome.path)
     assert "diagnosis-in-findings" not in case.tags
     biopsy = next(t for t in case.tests if t.id == "excision-biopsy")
-    assert biopsy.pathognomonic and mentions(biopsy.result, "melanoma")
-    assert any("excision-biopsy" in w and "pathognomonic" in w for w in outcome.warnings)
+    # the confirmatory result is rewritten as a report of the finding and kept for the exact order
+    assert biopsy.pathognomonic and not mentions(biopsy.result, "melanoma")
+    assert biopsy.result == "Breslow depth 0.6 mm."
+    assert any("excision-biopsy" in w and "rewritten" in w and "pathognomonic" in w for w in outcome.warnings)
 
 
 # ------------------------------------------------------------------------------------ failures

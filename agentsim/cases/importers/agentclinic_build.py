@@ -37,6 +37,7 @@ from agentsim.cases.importers.agentclinic_text import (
     upper_first,
     with_article,
 )
+from agentsim.match.leak import NO_INTERPRETATION, NOTHING_LEFT, redact
 from agentsim.model.case import (
     Case,
     CaseRubric,
@@ -302,16 +303,13 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
     where = ["opening statement"] if names_any(draft.opening, names) else []
     where += [f"fact {f.id}" for f in draft.facts if names_any(f.text, names)]
     where += [f"exam {e.system.value}" for e in draft.exam if names_any(e.finding, names)]
-    tests: list[CaseTest] = []
-    for t in draft.tests:
-        if names_any(t.result, names):
-            if t.id in draft.final_tests:
-                t = t.model_copy(update={"pathognomonic": True})
-                warnings.append(f"test {t.id} (confirmatory) names the diagnosis: marked pathognomonic, "
-                                "released only when ordered by name")
-            else:
-                where.append(f"test {t.id}")
-        tests.append(t)
+    facts, exam, tests, rewritten = _without_label(draft, names)
+    for t in tests:
+        if t.id in rewritten and t.id in draft.final_tests:
+            warnings.append(f"test {t.id} (confirmatory) named the diagnosis: rewritten as a report of the finding "
+                            "and marked pathognomonic, released only when ordered by name")
+        elif t.id in rewritten:
+            where.append(f"test {t.id}")
     flags = [f"diagnosis named in findings: {', '.join(where)}"] if where else []
     warnings += [f"test not in catalogue: {name}" for name in draft.unmatched_tests]
 
@@ -330,11 +328,11 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
             license="see source dataset",
             doctor_brief=DoctorBrief(demographics=demo, chief_complaint=cc, summary=summary),
             patient=PatientScript(demographics=demo, opening_statement=draft.opening, informant=draft.informant,
-                                  facts=draft.facts),
-            exam=draft.exam,
+                                  facts=facts),
+            exam=exam,
             tests=tests,
             diagnosis=draft.diagnosis,
-            rubric=CaseRubric(must_ask=[f.id for f in draft.facts[:5]],
+            rubric=CaseRubric(must_ask=[f.id for f in facts[:5]],
                               expected_tests=list(dict.fromkeys(draft.matched_tests))),
         )
     except ValidationError as exc:
@@ -342,3 +340,32 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
         more = f" (+{exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
         raise RecordError(f"validation failed: {'; '.join(problems)}{more}") from None
     return Assembled(case, warnings, flags)
+
+
+def _without_label(draft: Draft, names: list[str]) -> tuple[list[Fact], list[ExamFinding], list[CaseTest], set[str]]:
+    """Facts, exam findings and results with the diagnostic label taken out, rewritten around the finding by the
+    same filter the engine applies at run time: a case validates, and reads like a report. A fact that was
+    nothing but the label goes. Returns the ids of the tests rewritten; a confirmatory one becomes
+    pathognomonic."""
+    facts = []
+    for f in draft.facts:
+        text, hits = redact(f.text, names)
+        if hits and text == NOTHING_LEFT:
+            continue
+        facts.append(f.model_copy(update={"text": text}) if hits else f)
+    facts = facts or draft.facts[:1]  # the presenting complaint never names it: assemble cleaned it first
+    exam = []
+    for e in draft.exam:
+        text, hits = redact(e.finding, names)
+        exam.append(e.model_copy(update={"finding": text}) if hits else e)
+    tests, rewritten = [], set()
+    for t in draft.tests:
+        text, hits = redact(t.result, names)
+        if hits:
+            rewritten.add(t.id)
+            update: dict[str, object] = {"result": text if len(text) >= 3 else NO_INTERPRETATION}
+            if t.id in draft.final_tests:
+                update["pathognomonic"] = True
+            t = t.model_copy(update=update)
+        tests.append(t)
+    return facts, exam, tests, rewritten
