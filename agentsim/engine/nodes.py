@@ -53,7 +53,7 @@ async def doctor(state: ConsultationState, runtime: Ctx) -> ConsultationState:
     obs = Observation(
         brief=ctx.case.doctor_view().brief, reply=state.get("reply"), transcript=state.get("transcript", []),
         turn=turn, max_turns=ctx.max_turns, spent=spent, budget=ctx.budget, final_turn=final_turn,
-        max_tests_per_order=ctx.max_tests_per_order,
+        max_tests_per_order=ctx.max_tests_per_order, images=state.get("images") or [],
     )
     started = time.perf_counter()
     try:
@@ -121,6 +121,7 @@ def _record_reply(ctx: EpisodeContext, state: ConsultationState, role: Role, rep
             latency_ms=latency, tokens_prompt=reply.tokens_prompt, tokens_completion=reply.tokens_completion)
     return {
         "reply": text,
+        "images": list(reply.payload.get("images") or []),
         "spent": state.get("spent", 0.0) + reply.cost,
         "transcript": [*state.get("transcript", []), TranscriptEntry(role=role.value, text=text)],
         "pending": None,

@@ -20,6 +20,7 @@ class ConsultationState(TypedDict, total=False):
     spent: float
     visit_open: bool
     reply: str | None
+    images: list[dict[str, Any]]  # images that came with `reply` (payload["images"] of the last reply)
     transcript: list[TranscriptEntry]
     pending: dict[str, Any] | None  # the doctor's last action, for the patient or gatekeeper node
     termination: Termination | None

@@ -65,8 +65,8 @@ def test_schema_doctor_io_out_writes_two_files(tmp_path):
     out = runner.invoke(app, ["schema", "doctor-io", "--out", str(tmp_path / "schemas")])
     assert out.exit_code == 0, out.output
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == ["agentsim.doctor-io-v1.request.schema.json", "agentsim.doctor-io-v1.response.schema.json"]
-    assert json.loads((tmp_path / "schemas" / written[1]).read_text())["$id"].endswith("/v1/response.json")
+    assert written == ["agentsim.doctor-io-v2.request.schema.json", "agentsim.doctor-io-v2.response.schema.json"]
+    assert json.loads((tmp_path / "schemas" / written[1]).read_text())["$id"].endswith("/v2/response.json")
 
 
 def test_run_with_a_plugin_file(tmp_path):

@@ -205,7 +205,7 @@ def _texts(value: Any) -> list[str]:
 def _child_noun(demo: Demographics) -> str | None:
     if demo.age_years >= 12:
         return None
-    return {Sex.MALE: "son", Sex.FEMALE: "daughter"}.get(demo.sex, "child")
+    return {Sex.MALE: "son", Sex.FEMALE: "daughter"}.get(demo.sex, "child") if demo.sex else "child"
 
 
 def build_osce(record: dict[str, Any], ctx: Context) -> Draft:

@@ -112,9 +112,9 @@ class CatalogueIndex:
             for analyte in panel.analytes:
                 self.analytes.setdefault(key_tokens(analyte.name), panel)
         for source, analyte_name in ANALYTE_SYNONYMS.items():
-            panel = self.analytes.get(key_tokens(analyte_name))
-            if panel is not None:
-                self.analytes.setdefault(key_tokens(source), panel)
+            reporting = self.analytes.get(key_tokens(analyte_name))
+            if reporting is not None:
+                self.analytes.setdefault(key_tokens(source), reporting)
 
     def analyte_panel(self, variant: str) -> CatalogueEntry | None:
         """'Hemoglobin', 'Bilirubin_Direct', 'Serum creatinine' -> the panel that reports it."""
