@@ -73,3 +73,6 @@ def _print_table(result, by: str) -> None:  # noqa: ANN001 - a RunReport
     console.print(table)
     if by == "doctor" and result.frontier:
         console.print(f"* on the cost/accuracy Pareto frontier: {', '.join(result.frontier)}", markup=False)
+    prices = render.prices_line(result)
+    if prices:
+        console.print(prices, soft_wrap=True, markup=False)

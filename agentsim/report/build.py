@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from agentsim.report import stats
 from agentsim.report.data import Db, episode_records, resolve_run
 from agentsim.report.model import EpisodeRecord, GroupStats, RunReport
+from agentsim.report.prices import price_sources
 
 NO_PERSONA = "none"
 UNKNOWN_SPECIALTY = "unknown"
@@ -35,6 +36,7 @@ def build_report(run_id: str, *, db: Db) -> RunReport:
         by_specialty=group_stats(finished, key=lambda r: r.specialty or UNKNOWN_SPECIALTY),
         by_persona=group_stats(finished, key=lambda r: r.persona or NO_PERSONA),
         frontier=frontier,
+        prices=price_sources(run.id, db=db),
     )
 
 
