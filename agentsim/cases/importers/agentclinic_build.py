@@ -303,7 +303,10 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
     where = ["opening statement"] if names_any(draft.opening, names) else []
     where += [f"fact {f.id}" for f in draft.facts if names_any(f.text, names)]
     where += [f"exam {e.system.value}" for e in draft.exam if names_any(e.finding, names)]
-    facts, exam, tests, rewritten = _without_label(draft, names)
+    opening = draft.opening
+    if names_any(opening, names):  # the opening is the complaint in the patient's words: cleaned like the brief
+        opening = remove_phrases(opening, names)
+    facts, exam, tests, rewritten = _without_label(draft, names, opening)
     for t in tests:
         if t.id in rewritten and t.id in draft.final_tests:
             warnings.append(f"test {t.id} (confirmatory) named the diagnosis: rewritten as a report of the finding "
@@ -327,7 +330,7 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
             author=f"imported from AgentClinic ({ctx.dataset})",
             license="see source dataset",
             doctor_brief=DoctorBrief(demographics=demo, chief_complaint=cc, summary=summary),
-            patient=PatientScript(demographics=demo, opening_statement=draft.opening, informant=draft.informant,
+            patient=PatientScript(demographics=demo, opening_statement=opening, informant=draft.informant,
                                   facts=facts),
             exam=exam,
             tests=tests,
@@ -342,13 +345,17 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
     return Assembled(case, warnings, flags)
 
 
-def _without_label(draft: Draft, names: list[str]) -> tuple[list[Fact], list[ExamFinding], list[CaseTest], set[str]]:
+def _without_label(draft: Draft, names: list[str],
+                   opening: str) -> tuple[list[Fact], list[ExamFinding], list[CaseTest], set[str]]:
     """Facts, exam findings and results with the diagnostic label taken out, rewritten around the finding by the
     same filter the engine applies at run time: a case validates, and reads like a report. A fact that was
     nothing but the label goes. Returns the ids of the tests rewritten; a confirmatory one becomes
     pathognomonic."""
     facts = []
     for f in draft.facts:
+        if f.text == draft.opening:  # the volunteered complaint says what the opening says
+            facts.append(f.model_copy(update={"text": opening}) if opening != f.text else f)
+            continue
         text, hits = redact(f.text, names)
         if hits and text == NOTHING_LEFT:
             continue

@@ -25,6 +25,7 @@ _GENERIC_SINGLE = {
     "blood", "urine", "serum", "plasma", "culture", "chest", "head", "abdomen", "pelvis", "neck", "swab", "stool",
     "fluid", "ct", "mri", "us", "xray", "imaging", "biopsy", "film", "count", "panel", "profile", "screen",
     "function", "total", "free", "rapid", "ratio", "protein", "antibody", "antigen", "cell", "white", "red",
+    "smear", "stain", "level", "preparation", "prep", "aspirate", "specimen",
 }
 
 
@@ -56,7 +57,9 @@ ANALYTE_SYNONYMS = {
     "white blood cell": "white cell count", "white blood cell count": "white cell count", "wcc": "white cell count",
     "leukocyte count": "white cell count", "leukocyte": "white cell count", "leucocyte count": "white cell count",
     "plt": "platelets", "platelet count": "platelets", "platelet": "platelets", "mean corpuscular volume": "MCV",
-    "neutrophil count": "neutrophils", "lymphocyte count": "lymphocytes", "bun": "urea",
+    "neutrophil count": "neutrophils", "lymphocyte count": "lymphocytes", "eosinophils": "white cell count",
+    "eosinophil count": "white cell count", "differential": "white cell count", "hematocrit": "haemoglobin",
+    "hct": "haemoglobin", "mcv": "MCV", "bun": "urea",
     "blood urea nitrogen": "urea", "serum urea": "urea", "na": "sodium", "k": "potassium", "cl": "chloride",
     "hco3": "bicarbonate", "bicarb": "bicarbonate", "co2": "bicarbonate", "cr": "creatinine",
     "serum creatinine": "creatinine", "alanine aminotransferase": "ALT", "sgpt": "ALT",
@@ -72,6 +75,11 @@ ANALYTE_SYNONYMS = {
 # Words around an analyte that do not change which panel reports it
 _QUALIFIERS = {"serum", "plasma", "blood", "direct", "indirect", "total", "conjugated", "unconjugated", "count",
                "level", "fasting", "random", "concentration", "elevated", "low", "high"}
+# Generic entries whose site or target the test's own name gives
+SITE_GENERIC = [({"biopsy", "biopsie", "histology", "histopathology"}, "tissue-biopsy"),
+                ({"genetic", "sequencing", "mutation", "gene", "genotyping"}, "genetic-testing"),
+                ({"immunohistochemistry", "immunohistochemical", "immunostaining", "ihc"}, "immunohistochemistry"),
+                ({"cytometry", "immunophenotyping"}, "flow-cytometry")]
 # Catalogue entries for a source test the catalogue does not name, by category: priced as a generic test
 FALLBACK_IDS = {
     TestCategory.LAB: "other-lab-test", TestCategory.IMAGING: "other-imaging-study",
@@ -121,9 +129,22 @@ class CatalogueIndex:
         toks = key_tokens(variant)
         return self.analytes.get(toks) or self.analytes.get(frozenset(toks - _QUALIFIERS))
 
-    def fallback(self, category: TestCategory) -> CatalogueEntry | None:
-        """The generic entry that prices a test of this category the catalogue does not name."""
-        return self.catalogue.get(FALLBACK_IDS[category]) if self.catalogue else None
+    def fallback(self, category: TestCategory, name: str = "") -> CatalogueEntry | None:
+        """The generic entry that prices a test the catalogue does not name: one that takes a site or target
+        from the name ('Lip biopsy' -> tissue-biopsy, 'BRCA1 sequencing' -> genetic-testing), else the
+        stand-in for its category."""
+        if self.catalogue is None:
+            return None
+        toks = set(tokens(name))
+        for words, entry_id in SITE_GENERIC:
+            if toks & words and (entry := self.catalogue.get(entry_id)) is not None:
+                return entry
+        return self.catalogue.get(FALLBACK_IDS[category])
+
+    def named_exactly(self, name: str) -> CatalogueEntry | None:
+        """An exact name or an analyte only, no token overlap: for guessing a test from a result's first words."""
+        toks = key_tokens(name)
+        return (self.exact.get(toks) or self.analyte_panel(name)) if toks else None
 
     def match(self, variants: list[str]) -> CatalogueEntry | None:
         keys = [k for k in (key_tokens(v) for v in variants if v) if k]

@@ -235,7 +235,9 @@ class _Built:
     def result(self) -> str:
         if len(self.parts) == 1 and not self.parts[0].scalar and len(self.parts[0].text) >= 3:
             return self.parts[0].text
-        return "; ".join(f"{p.name}: {p.text}" for p in self.parts)
+        # 'Eosinophils mildly raised' already says what it is: no 'Eosinophils:' in front
+        return "; ".join(p.text if p.text.lower().startswith(p.name.lower()) else f"{p.name}: {p.text}"
+                         for p in self.parts)
 
 
 @dataclass
@@ -261,7 +263,7 @@ def build_tests(raw: list[RawTest], index: CatalogueIndex) -> TestBuild:
             test_id = slugify(r.name, max_words=6) or "test"
             name, aliases, category = r.name, [], guess_category(" ".join(r.path))
             unmatched.append(" > ".join(humanize(p) for p in r.path))
-            generic = index.fallback(category)
+            generic = index.fallback(category, r.name)
             if generic is not None and generic.id == test_id:
                 test_id = f"{test_id}-result"  # the source's own name must not pass for the generic entry
             priced = generic.id if generic is not None else None

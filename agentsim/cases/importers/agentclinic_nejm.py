@@ -14,7 +14,7 @@ from agentsim.cases.importers.agentclinic_build import (
     parse_diagnosis,
 )
 from agentsim.cases.importers.agentclinic_demographics import describe, parse_demographics
-from agentsim.cases.importers.agentclinic_findings import RawTest, build_tests, exam_system, guess_category
+from agentsim.cases.importers.agentclinic_findings import RawTest, build_tests, exam_system
 from agentsim.cases.importers.agentclinic_slots import classify
 from agentsim.cases.importers.agentclinic_text import (
     ensure_period,
@@ -34,7 +34,6 @@ from agentsim.model.case import (
     ExamFinding,
     ExamSystem,
     FactSlot,
-    TestCategory,
 )
 
 DISTRACTOR = "distractor answer in the source item"
@@ -108,6 +107,10 @@ def _result_items(text: str) -> list[tuple[str | None, str]]:
     for item in (i.strip() for i in items):
         if not item:
             continue
+        glued = re.match(r"^([^:.]{2,90}):\s+(.+?[.;])\s+([^.:;]{2,60}):$", item)
+        if glued:  # "Physical examination: a finding. Additional:": the item, then a new heading
+            out.append((glued.group(1).strip(), glued.group(2).strip()))
+            item = glued.group(3) + ":"
         if item.endswith(":"):
             label = item[:-1].strip()
             heading = None if re.search(r"information|extracted|case report", label, re.I) else label
@@ -159,8 +162,10 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
     for name, text in _result_items(flatten_value(record.get("physical_exams"))):
         if name and re.search(r"examination", name, re.I):
             exam.append(_exam(text, name))
+        elif (test := _raw_test(name, text.strip(), ctx)) is not None:
+            raw.append(test)
         else:
-            raw.append(_raw_test(name, text.strip(), ctx))
+            exam.append(_exam(text))
     built = build_tests(raw, ctx.index)
     tags = [slugify(str(t)) for t in record.get("type") or [] if isinstance(t, str) and slugify(str(t))]
     url = flatten_value(record.get("image_url"))
@@ -175,18 +180,31 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
     )
 
 
-def _raw_test(name: str | None, text: str, ctx: Context) -> RawTest:
-    """One results item as a test. An item without its own name ('Peripheral eosinophilia present' under
-    'Laboratory testing', or no heading at all) is named by the words before its verb when those name a
-    catalogue test ('Deep skin biopsy specimen ... showed ...'), else by its heading, else by its category."""
-    label = re.sub(r"\s*\b(results?|findings|studies)\b\s*", " ", name or "").strip()
+_VALUE_START = re.compile(r"^$|^(\d|mild|moderate|marked|slight|raised|elevated|low|high|normal|negative|"
+                          r"positive|present|absent|detected|not|increased|decreased|within|above|below|was|were|"
+                          r"is|are|of)", re.I)
+_CONTAINERS = re.compile(r"^(additional|other|further|more|miscellaneous|results?|findings|data)?$", re.I)
+
+
+def _raw_test(name: str | None, text: str, ctx: Context) -> RawTest | None:
+    """One results item as a test, or None when it is an examination finding in a results list. An item
+    without its own name ('Peripheral eosinophilia present' under 'Laboratory testing', or under a container
+    such as 'Additional') is named by the words before its verb when those name a catalogue test ('Deep skin
+    biopsy specimen ... showed ...'), else by its heading, else by its own first words."""
+    label = re.sub(r"\s*\b(results?|findings|studies|testing)\b\s*", " ", name or "").strip()
     head = _HEAD.split(text, maxsplit=1)[0].strip(" .,:")
     if head != text and 1 <= len(head.split()) <= 10 and ctx.index.match([head]) is not None:
-        return RawTest((label, head) if label else (head,), text, True)
-    if label:
+        return RawTest((label, head) if label and not _CONTAINERS.match(label) else (head,), text, True)
+    words = re.findall(r"[\w-]+", text)
+    for n in (3, 2, 1):  # 'Eosinophils mildly raised': the first words name the test, the rest is its value
+        first, rest = " ".join(words[:n]), " ".join(words[n:])
+        if first and _VALUE_START.match(rest) and ctx.index.named_exactly(first) is not None:
+            return RawTest((first,), text, True)
+    if label and not _CONTAINERS.match(label):
         return RawTest((label,), text, True)
-    return RawTest(("Laboratory result" if guess_category(text) is TestCategory.LAB else head[:60] or "Result",),
-                   text, True)
+    if head == text and not re.search(r"\d", text) and ctx.index.match([text]) is None:
+        return None  # 'Faint central clearing' under 'Additional': something seen, not a test
+    return RawTest((" ".join(head.split()[:6]) or "Result",), text, True)
 
 
 def _attach_image(url: str, exam: list[ExamFinding], tests: list[CaseTest]) -> tuple[list[ExamFinding], list[CaseTest]]:
