@@ -303,7 +303,7 @@ def test_every_written_file_is_safe_yaml_whose_id_is_its_stem(tmp_path, mini_cat
     for path in sorted(FIXTURES.glob("*.jsonl")):
         import_agentclinic(path, out, catalogue=mini_catalogue)
     files = sorted(out.glob("*.yaml"))
-    assert len(files) == 19  # every fixture record but the failing ones (see test_agentclinic_library.py)
+    assert len(files) == 21  # every fixture record but the failing ones (see test_agentclinic_library.py)
     for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert data["id"] == path.stem

@@ -110,3 +110,20 @@ def test_cli_import_then_validate_leaves_no_invalid_case(tmp_path):
         validated = runner.invoke(app, ["validate", str(out)])
         assert validated.exit_code == 0, validated.output
         assert " 0 invalid" in validated.output
+
+
+def test_nejm_results_that_report_nothing_are_read_from_the_question(tmp_path):
+    report = run("nejm_containers.jsonl", tmp_path)
+    papules = case(report, 3)  # its results field is a note that there is nothing to report
+    assert [t.id for t in papules.tests] == ["skin-biopsy"]
+    assert results(papules)["skin-biopsy"].startswith("Skin biopsy: A cup-shaped epidermal invagination")
+    assert not any("instrument readings" in t.result for t in papules.tests)
+
+
+def test_nejm_headings_glued_to_items_and_unnamed_items(tmp_path):
+    hoarse = results(case(run("nejm_containers.jsonl", tmp_path), 4))
+    assert hoarse["ferritin"] == "Ferritin: 9 ug/L"
+    assert hoarse["urinalysis"] == "Hematuria (Urinalysis): Present; Proteinuria (Urinalysis): Absent."
+    assert hoarse["hiv-test"] == "HIV viral load: 120 copies per milliliter"
+    assert hoarse["tissue-biopsy"] == "Biopsy: Epithelial hyperplasia"  # 'Biopsy findings include:' is a heading
+    assert hoarse["mild-anemia"] == "Mild anemia"  # unnamed, under a generic heading: named by its words

@@ -73,7 +73,7 @@ ANALYTE_SYNONYMS = {
     "iga": "IgA", "igg": "IgG", "igm": "IgM",
 }
 # Words around an analyte that do not change which panel reports it
-_QUALIFIERS = {"serum", "plasma", "blood", "direct", "indirect", "total", "conjugated", "unconjugated", "count",
+_QUALIFIERS = {"serum", "plasma", "blood", "absolute", "direct", "indirect", "total", "conjugated", "unconjugated", "count",
                "level", "fasting", "random", "concentration", "elevated", "low", "high"}
 # Generic entries whose site or target the test's own name gives
 SITE_GENERIC = [({"biopsy", "biopsie", "histology", "histopathology"}, "tissue-biopsy"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agentsim.cases.importers import agentclinic_nejm_results as results
 from agentsim.cases.importers.agentclinic_build import (
     Context,
     Draft,
@@ -40,8 +41,6 @@ DISTRACTOR = "distractor answer in the source item"
 IMAGE_TAG = "image"  # a case whose source item is an image: the image is kept as a reference
 IMAGE_CAPTION = ("The image from the source case (NEJM Image Challenge), kept as a link and not fetched; "
                  "the findings it shows are described in the examination and results.")
-_HEAD = re.compile(r"\s+(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|was|were|is|are|"
-                   r"found|detected|notable for|consistent with)\b", re.I)
 
 _META = re.compile(
     r"\b(your role|patient actor|remember|not aware|aren't aware|are aware|don't know|do not know|haven't been told|"
@@ -97,32 +96,6 @@ def _patient_sentences(info: str) -> list[str]:
     return out
 
 
-def _result_items(text: str) -> list[tuple[str | None, str]]:
-    """'Laboratory studies: - LDH: 356 U/L. Biopsy findings: - Deep skin biopsy: ...' -> [(heading or name, text)]"""
-    text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text)
-    text = re.sub(r"\s([A-Z][A-Za-z]*(?:\s[a-z]+){0,2}\s(?:results|findings|studies|testing)):(?=\s*-|\s*$)", r" - \1:", text)
-    items = _BULLETS.split(text)
-    heading: str | None = None
-    out: list[tuple[str | None, str]] = []
-    for item in (i.strip() for i in items):
-        if not item:
-            continue
-        glued = re.match(r"^([^:.]{2,90}):\s+(.+?[.;])\s+([^.:;]{2,60}):$", item)
-        if glued:  # "Physical examination: a finding. Additional:": the item, then a new heading
-            out.append((glued.group(1).strip(), glued.group(2).strip()))
-            item = glued.group(3) + ":"
-        if item.endswith(":"):
-            label = item[:-1].strip()
-            heading = None if re.search(r"information|extracted|case report", label, re.I) else label
-            continue
-        m = re.match(r"^([^:.]{2,90}):\s+(.+)$", item)
-        if m and len(m.group(1).split()) <= 10:
-            out.append((m.group(1).strip(), m.group(2).strip()))
-        else:
-            out.append((heading, item))
-    return out
-
-
 def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
     answers = record.get("answers")
     if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
@@ -159,13 +132,15 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
     exam = [_exam(upper_first(s.removeprefix("On physical examination, "))) for s in sentences[1:]
             if _EXAM_SENTENCE.search(s) and not s.endswith("?")]
     raw: list[RawTest] = []
-    for name, text in _result_items(flatten_value(record.get("physical_exams"))):
-        if name and re.search(r"examination", name, re.I):
-            exam.append(_exam(text, name))
-        elif (test := _raw_test(name, text.strip(), ctx)) is not None:
+    for item in results.items(flatten_value(record.get("physical_exams"))):
+        if item.name and re.search(r"examination", item.name, re.I):
+            exam.append(_exam(item.text, item.name))
+        elif (test := results.raw_test(item, ctx.index)) is not None:
             raw.append(test)
         else:
-            exam.append(_exam(text))
+            exam.append(_exam(item.text))
+    if not raw:  # the results field had nothing to report: the question's sentences say what was found
+        raw = results.from_question([s for s in sentences[1:] if not _EXAM_SENTENCE.search(s)], ctx.index)
     built = build_tests(raw, ctx.index)
     tags = [slugify(str(t)) for t in record.get("type") or [] if isinstance(t, str) and slugify(str(t))]
     url = flatten_value(record.get("image_url"))
@@ -178,33 +153,6 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
         tests=tests, final_tests=built.final_ids, matched_tests=built.matched_ids,
         unmatched_tests=built.unmatched, diagnosis=diagnosis, tags=tags,
     )
-
-
-_VALUE_START = re.compile(r"^$|^(\d|mild|moderate|marked|slight|raised|elevated|low|high|normal|negative|"
-                          r"positive|present|absent|detected|not|increased|decreased|within|above|below|was|were|"
-                          r"is|are|of)", re.I)
-_CONTAINERS = re.compile(r"^(additional|other|further|more|miscellaneous|results?|findings|data)?$", re.I)
-
-
-def _raw_test(name: str | None, text: str, ctx: Context) -> RawTest | None:
-    """One results item as a test, or None when it is an examination finding in a results list. An item
-    without its own name ('Peripheral eosinophilia present' under 'Laboratory testing', or under a container
-    such as 'Additional') is named by the words before its verb when those name a catalogue test ('Deep skin
-    biopsy specimen ... showed ...'), else by its heading, else by its own first words."""
-    label = re.sub(r"\s*\b(results?|findings|studies|testing)\b\s*", " ", name or "").strip()
-    head = _HEAD.split(text, maxsplit=1)[0].strip(" .,:")
-    if head != text and 1 <= len(head.split()) <= 10 and ctx.index.match([head]) is not None:
-        return RawTest((label, head) if label and not _CONTAINERS.match(label) else (head,), text, True)
-    words = re.findall(r"[\w-]+", text)
-    for n in (3, 2, 1):  # 'Eosinophils mildly raised': the first words name the test, the rest is its value
-        first, rest = " ".join(words[:n]), " ".join(words[n:])
-        if first and _VALUE_START.match(rest) and ctx.index.named_exactly(first) is not None:
-            return RawTest((first,), text, True)
-    if label and not _CONTAINERS.match(label):
-        return RawTest((label,), text, True)
-    if head == text and not re.search(r"\d", text) and ctx.index.match([text]) is None:
-        return None  # 'Faint central clearing' under 'Additional': something seen, not a test
-    return RawTest((" ".join(head.split()[:6]) or "Result",), text, True)
 
 
 def _attach_image(url: str, exam: list[ExamFinding], tests: list[CaseTest]) -> tuple[list[ExamFinding], list[CaseTest]]:
