@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from agentsim.match.text import informative_tokens
 from agentsim.model.case import mention_pattern as _pattern
 
 WITHHELD = "[withheld]"  # kept for callers that test for the old marker; the filter never writes it
@@ -63,7 +64,23 @@ def _rewrite_line(line: str, terms: list[str]) -> str | None:
 def _rewrite_sentence(sentence: str, terms: list[str]) -> str:
     if not _names(sentence, terms):
         return sentence
-    text = sentence.strip().rstrip(".!?")
+    segments = sentence.strip().rstrip(".!?").split(";")
+    kept = []
+    for segment in segments:
+        if not _names(segment, terms):
+            kept.append(segment.strip())
+            continue
+        rewritten = _rewrite_clause(segment.strip(), terms)
+        # what is left of a clause cut around the label must still say something ('Findings: Lesions' does not)
+        if len(informative_tokens(rewritten.split(":")[-1])) >= 2:
+            kept.append(rewritten)
+    text = "; ".join(k for k in kept if k).strip(" ,;:-")
+    if not text:
+        return ""
+    return text[:1].upper() + text[1:] + "."
+
+
+def _rewrite_clause(text: str, terms: list[str]) -> str:
     # 'Acute X: hyperdense blood ...' -> 'hyperdense blood ...'
     m = re.match(r"^([^:]{1,80}):\s+(.+)$", text)
     if m and _names(m.group(1), terms) and not _names(m.group(2), terms):
@@ -76,9 +93,5 @@ def _rewrite_sentence(sentence: str, terms: list[str]) -> str:
         text = re.sub(rf"[,;]?\s*(?:\b(?:{_INTERPRETIVE})\b\s+)(?:(?:an?|the|acute|chronic|early|likely|possible|"
                       rf"probable)\s+)*{body}[^,;]*", "", text, flags=re.I)
     if _names(text, terms):  # still there: keep the clauses that do not name it
-        clauses = [c for c in re.split(r"\s*[,;]\s*", text) if c and not _names(c, terms)]
-        text = ", ".join(clauses)
-    text = text.strip(" ,;:-")
-    if len(re.findall(r"[A-Za-z0-9]{2,}", text)) < 3:
-        return ""  # what is left says nothing on its own ('The scan')
-    return text[:1].upper() + text[1:] + "."
+        text = ", ".join(c for c in re.split(r"\s*,\s*", text) if c and not _names(c, terms))
+    return text.strip(" ,;:-")
