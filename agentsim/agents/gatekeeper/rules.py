@@ -32,6 +32,8 @@ def with_image_lines(text: str, images: list[dict[str, Any]]) -> str:
 
 class RulesGatekeeper:
     name = "rules"
+    model: str | None = None  # offline: no model, no prompts
+    prompt_hash: str | None = None
 
     def __init__(self, view: GatekeeperView, *, catalogue: Catalogue):
         self.view = view
