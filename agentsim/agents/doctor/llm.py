@@ -129,7 +129,7 @@ class LLMDoctor(Doctor):
     def sees_images(self) -> bool:
         if self._vision is None:
             auto = str(self._vision_option).strip().lower() == "auto"
-            self._vision = supports_vision(self.model) if auto else as_flag(self._vision_option)
+            self._vision = supports_vision(self.model or "") if auto else as_flag(self._vision_option)
         return self._vision
 
     def _say(self, text: str) -> None:
