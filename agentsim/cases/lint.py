@@ -9,8 +9,9 @@ from pathlib import Path
 from agentsim.cases.library import load_case_file, load_catalogue, load_persona, load_rubric, rubrics_dir
 from agentsim.errors import CaseFileError
 from agentsim.match.leak import leaks
-from agentsim.model.case import MAX_IMAGE_BYTES, Case
+from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
+from agentsim.model.image import MAX_IMAGE_BYTES
 
 
 class FileKind(StrEnum):

@@ -11,9 +11,10 @@ from agentsim.agents.gatekeeper.normal import NORMAL_EXAM
 from agentsim.match.exam import detect_systems, is_vague
 from agentsim.match.orders import OrderResolver, Resolution
 from agentsim.match.text import contains_phrase, normalise
-from agentsim.model.case import CaseImage, ExamFinding, GatekeeperView
+from agentsim.model.case import ExamFinding, GatekeeperView
 from agentsim.model.catalogue import Catalogue, CatalogueEntry, EntryKind
 from agentsim.model.episode import TurnKind
+from agentsim.model.image import CaseImage
 
 DEFAULT_TEST_PRICE = 100.0
 
