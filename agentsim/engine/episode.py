@@ -59,17 +59,25 @@ async def arun_episode(spec: EpisodeSpec, *, recorder: Recorder | None = None, d
         raise
     await log.flush()
     score = score_episode(episode, outcome.turns, outcome.termination)
+    scores: list[Score] = [score]
+    extras: list[dict[str, Any]] = [{}]
+    if spec.judge.model:
+        from agentsim.judge.inline import llm_judged
+
+        judged = await llm_judged(episode.case, outcome.turns, score, judge=spec.judge, rubric=episode.rubric)
+        scores.append(judged.score)
+        extras.append(judged.detail)
     finished = utcnow()
     if recorder is not None:
         await recorder.complete(EpisodeEnd(
             episode_id=episode_id, termination=outcome.termination, error=outcome.error,
             diagnosis=final_diagnosis(outcome.turns), total_cost=score.cost.total, n_turns=len(outcome.turns),
-            started_at=started, finished_at=finished, scores=[score],
+            started_at=started, finished_at=finished, scores=scores, score_extras=extras,
         ))
     return EpisodeResult(
         episode_id=episode_id, case_id=episode.case.id, persona=episode.persona.id if episode.persona else None,
         seed=spec.seed, agents=episode.agents, termination=outcome.termination, turns=outcome.turns, score=score,
-        error=outcome.error, started_at=started, finished_at=finished,
+        judged=scores[1:], error=outcome.error, started_at=started, finished_at=finished,
     )
 
 

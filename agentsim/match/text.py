@@ -43,6 +43,10 @@ STOPWORDS = frozenset(
 )
 
 
+# articles, prepositions and conjunctions only: for ranking where question words still carry meaning
+FUNCTION_WORDS = frozenset("a an the of to in on at my and with for from into down up by".split())
+
+
 # Words a report uses around a finding that say nothing on their own ('the scan shows ...')
 REPORT_FILLER = frozenset("scan scans image images study test tests result results finding findings show shows "
                           "showed shown reveal reveals revealed seen noted lesion lesions comments".split())

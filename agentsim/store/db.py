@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from agentsim.errors import UserError
 
 DEFAULT_DB = "sqlite:///agentsim.db"
+MIN_PREFIX = 4  # an id prefix shorter than this names nothing: too many ids would share it
 
 
 def resolve_url(db: str | Path | None) -> str:
@@ -60,9 +61,9 @@ def session(db: str | Path | None = None) -> Session:
 
 
 def by_id_or_prefix(s: Session, table: type, key: str):  # noqa: ANN201 - a row of `table`
-    """A row by its full id, or by a prefix (4+ characters) that only one row's id starts with."""
+    """A row by its full id, or by a prefix (MIN_PREFIX+ characters) that only one row's id starts with."""
     row = s.get(table, key)
-    if row is None and len(key) >= 4:
+    if row is None and len(key) >= MIN_PREFIX:
         from sqlmodel import select
 
         rows = list(s.exec(select(table).where(table.id.startswith(key)).limit(2)))
