@@ -35,6 +35,7 @@ def get_engine(url: str) -> Engine:
         from agentsim.store import tables  # noqa: F401 - registers the tables
 
         SQLModel.metadata.create_all(engine)
+        _add_late_indexes(engine)
     except ArgumentError as exc:
         raise UserError(f"bad database URL {url!r}: {exc}") from None
     except OperationalError as exc:
@@ -42,6 +43,23 @@ def get_engine(url: str) -> Engine:
     except ModuleNotFoundError as exc:
         raise UserError(f"database driver missing for {url!r}: {exc.name} is not installed") from None
     return engine
+
+
+def _add_late_indexes(engine: Engine) -> None:
+    """create_all makes indexes only with a new table: a database written by an older agentsim gets the
+    unique completed-key index here. One that already holds duplicates keeps working, with a warning."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from agentsim.store.tables import UNIQUE_COMPLETED_KEY
+
+    try:
+        UNIQUE_COMPLETED_KEY.create(engine, checkfirst=True)
+    except IntegrityError:
+        logging.getLogger("agentsim.store").warning(
+            "this database holds a key completed twice within a run (written before agentsim refused that); "
+            "the unique index on completed (run, key) is not in place")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection

@@ -38,7 +38,7 @@ def list_runs(*, db: str | Path | None, limit: int = 50, offset: int = 0) -> lis
 def set_run_status(run_id: str, status: str, *, db: str | Path | None) -> None:
     with session(db) as s:
         row = s.get(RunRow, run_id)
-        row.status = status
+        row.status = str(status)
         row.finished_at = utcnow() if status != "running" else None
         s.add(row)
         s.commit()
