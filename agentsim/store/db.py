@@ -77,12 +77,27 @@ def session(db: str | Path | None = None) -> Session:
     return Session(get_engine(resolve_url(db)), expire_on_commit=False)
 
 
-def by_id_or_prefix(s: Session, table: type, key: str):  # noqa: ANN201 - a row of `table`
-    """A row by its full id, or by a prefix (4+ characters) that only one row's id starts with."""
-    row = s.get(table, key)
-    if row is None and len(key) >= 4:
-        from sqlmodel import select
+MIN_PREFIX = 4
+_SHOWN_CANDIDATES = 5
 
-        rows = list(s.exec(select(table).where(table.id.startswith(key)).limit(2)))
-        row = rows[0] if len(rows) == 1 else None
-    return row
+
+def by_id_or_prefix(s: Session, table: type, key: str, *, noun: str):  # noqa: ANN201 - a row of `table`
+    """A row by its full id, or by a prefix (MIN_PREFIX+ characters) that only one row's id starts with.
+    The prefix is matched literally (`_` and `%` are not wildcards); None when nothing matches, an error
+    naming the candidates when several do, and one saying so when the prefix is too short."""
+    from sqlmodel import select
+
+    from agentsim.errors import NotFoundError
+
+    row = s.get(table, key)
+    if row is not None:
+        return row
+    if len(key) < MIN_PREFIX:
+        raise NotFoundError(f"no {noun} {key!r}: give its full id or at least {MIN_PREFIX} of its first characters")
+    column = table.id  # type: ignore[attr-defined]  # every table here has an id column
+    rows = list(s.exec(select(table).where(column.startswith(key, autoescape=True))
+                       .order_by(column).limit(_SHOWN_CANDIDATES + 1)))
+    if len(rows) > 1:
+        shown = ", ".join(r.id for r in rows[:_SHOWN_CANDIDATES]) + (", ..." if len(rows) > _SHOWN_CANDIDATES else "")
+        raise UserError(f"{key!r} is the start of more than one {noun} id ({shown}): give more of it")
+    return rows[0] if rows else None

@@ -23,7 +23,7 @@ def create_run(*, run_id: str, name: str, spec: dict[str, Any], db: str | Path |
 
 def get_run(run_id: str, *, db: str | Path | None) -> RunRow:
     with session(db) as s:
-        row = by_id_or_prefix(s, RunRow, run_id)
+        row = by_id_or_prefix(s, RunRow, run_id, noun="run")
         if row is None:
             raise NotFoundError(f"no run {run_id!r} in this database")
         return row
