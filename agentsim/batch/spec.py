@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agentsim.errors import CaseFileError, UserError
@@ -85,14 +83,11 @@ class BatchSpec(BaseModel):
 
 def load_spec(path: Path) -> BatchSpec:
     """A YAML or JSON file; errors name the file and the field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"batch spec {path} not found") from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise CaseFileError(path, [f"cannot parse: {exc}"]) from None
+    from agentsim.cases.yamlio import read_document
+
+    if not path.is_file():
+        raise UserError(f"batch spec {path} not found")
+    data = read_document(path)
     if not isinstance(data, dict):
         raise CaseFileError(path, ["expected a mapping at the top level"])
     try:
