@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agentsim.errors import CaseFileError, UserError
+from agentsim.model.bounds import SEED_MAX, Seed
 from agentsim.model.case import Case
 
 
@@ -42,7 +43,7 @@ class BatchSpec(BaseModel):
     patient_model: str | None = None
     gatekeeper_model: str | None = None
     repeats: int = Field(default=1, ge=1, le=1000)
-    seed: int = 0
+    seed: Seed = 0
     max_turns: int = Field(default=20, ge=1, le=200)
     budget: float | None = Field(default=None, ge=0)
     concurrency: int = Field(default=4, ge=1, le=512)
@@ -60,6 +61,12 @@ class BatchSpec(BaseModel):
             if "/" in pattern or "\\" in pattern or ".." in pattern:
                 raise ValueError(f"case pattern {pattern!r} must be an id or a glob, not a path")
         return value
+
+    @model_validator(mode="after")
+    def _seeds_in_range(self) -> BatchSpec:
+        if self.seed + self.repeats - 1 > SEED_MAX:  # repeat r runs seed + r
+            raise ValueError(f"seed {self.seed} with {self.repeats} repeats passes the largest seed, {SEED_MAX}")
+        return self
 
     @model_validator(mode="after")
     def _unique_doctor_labels(self) -> BatchSpec:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from agentsim.model.bounds import SEED_MAX, SEED_MIN
+
 
 def _parse_options(pairs: list[str], flag: str = "--doctor-opt") -> dict[str, str]:
     from agentsim.errors import UserError
@@ -41,7 +43,7 @@ def run(
     persona: Annotated[str | None, typer.Option(help="patient persona id (see personas/)")] = None,
     max_turns: Annotated[int, typer.Option(min=1, help="doctor turns; the last must be a diagnosis")] = 20,
     budget: Annotated[float | None, typer.Option(min=0, help="USD; when spent, the next turn must diagnose")] = None,
-    seed: Annotated[int, typer.Option(help="seed for persona noise")] = 0,
+    seed: Annotated[int, typer.Option(min=SEED_MIN, max=SEED_MAX, help="seed for persona noise")] = 0,
     db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
     = None,
     doctor_opt: Annotated[list[str] | None, typer.Option("--doctor-opt", help="key=value for the doctor")] = None,

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from agentsim.model.bounds import SEED_MAX, SEED_MIN
+
 if TYPE_CHECKING:
     from agentsim.model.case import Case
     from agentsim.model.episode import EpisodeResult
@@ -14,7 +16,7 @@ if TYPE_CHECKING:
 def play(
     case: Annotated[str, typer.Argument(help="case id (see `agentsim cases list`) or path to a case file")],
     persona: Annotated[str | None, typer.Option(help="patient persona id (see personas/)")] = None,
-    seed: Annotated[int, typer.Option(help="seed for persona noise")] = 0,
+    seed: Annotated[int, typer.Option(min=SEED_MIN, max=SEED_MAX, help="seed for persona noise")] = 0,
     max_turns: Annotated[int, typer.Option(min=1, help="your turns; the last must be a diagnosis")] = 20,
     budget: Annotated[float | None, typer.Option(min=0, help="USD; when spent, the next turn must diagnose")] = None,
     db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlmodel import Session, SQLModel, create_engine
 
 from agentsim.errors import UserError
+from agentsim.secrets import redact_text
 
 DEFAULT_DB = "sqlite:///agentsim.db"
 
@@ -37,11 +38,11 @@ def get_engine(url: str) -> Engine:
         SQLModel.metadata.create_all(engine)
         _add_late_indexes(engine)
     except ArgumentError as exc:
-        raise UserError(f"bad database URL {url!r}: {exc}") from None
-    except OperationalError as exc:
-        raise UserError(f"cannot open database {url!r}: {exc.orig}") from None
+        raise UserError(redact_text(f"bad database URL {url!r}: {exc}")) from None
+    except DatabaseError as exc:  # OperationalError, or "file is not a database": the file is left as it is
+        raise UserError(redact_text(f"cannot open database {url!r}: {exc.orig}")) from None
     except ModuleNotFoundError as exc:
-        raise UserError(f"database driver missing for {url!r}: {exc.name} is not installed") from None
+        raise UserError(redact_text(f"database driver missing for {url!r}: {exc.name} is not installed")) from None
     return engine
 
 
