@@ -36,6 +36,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         from agentsim.store.db import get_engine
 
         await asyncio.to_thread(get_engine, settings.db_url)  # creates the tables; a bad URL fails startup
+        await _reconcile(settings.db_url)
         warm = asyncio.create_task(asyncio.to_thread(warm_up))  # in the background: startup stays instant
         yield
         warm.cancel()  # a thread cannot be stopped; this only drops our interest in it
@@ -59,6 +60,17 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.add_middleware(BearerAuthMiddleware, token=settings.api_token.get_secret_value(),
                            admin_token=settings.admin_token.get_secret_value() if settings.admin_token else None)
     return app
+
+
+async def _reconcile(db_url: str) -> None:
+    """Runs an earlier server (or a killed CLI batch) left `running` with no live lease become
+    `interrupted`: resumable with POST /runs/{id}/resume, and no longer shown as running forever."""
+    from agentsim.store.runs import reconcile_orphans
+
+    orphans = await asyncio.to_thread(reconcile_orphans, db=db_url)
+    if orphans:
+        log.warning("%d run(s) had no live executor and are now interrupted (resumable): %s", len(orphans),
+                    ", ".join(orphans))
 
 
 def _version() -> str:

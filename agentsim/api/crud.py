@@ -46,11 +46,11 @@ def planned_episodes(spec: dict[str, Any]) -> int | None:
     """How many episodes the stored spec expands to against today's library (cheap: cases are cached)."""
     from pydantic import ValidationError
 
-    from agentsim.batch.runner import plan
     from agentsim.batch.spec import BatchSpec
+    from agentsim.cases.library import load_all_cases
 
-    try:
-        return len(plan(BatchSpec.model_validate(spec)))
+    try:  # from the list lengths: a stored spec may expand to more than anyone should build
+        return BatchSpec.model_validate(spec).episode_count(load_all_cases())
     except (UserError, ValidationError):
         return None
 

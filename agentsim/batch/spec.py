@@ -75,6 +75,11 @@ class BatchSpec(BaseModel):
             raise ValueError("doctors must have distinct labels (set `label:` to tell two apart)")
         return self
 
+    def episode_count(self, cases: list[Case]) -> int:
+        """How many episodes plan() would make, from the list lengths alone: a caller can refuse a spec
+        that expands to millions before building a single plan."""
+        return len(self.select_cases(cases)) * len(self.doctors) * len(self.personas) * self.repeats
+
     def select_cases(self, cases: list[Case]) -> list[Case]:
         chosen = [
             c for c in cases

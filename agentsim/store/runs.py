@@ -9,6 +9,7 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 
 from agentsim.errors import NotFoundError
+from agentsim.model.run import RunStatus
 from agentsim.store.db import by_id_or_prefix, session
 from agentsim.store.tables import EpisodeRow, RunRow, ScoreRow, TurnRow, utcnow
 
@@ -42,6 +43,22 @@ def set_run_status(run_id: str, status: str, *, db: str | Path | None) -> None:
         row.finished_at = utcnow() if status != "running" else None
         s.add(row)
         s.commit()
+
+
+def reconcile_orphans(*, db: str | Path | None) -> list[str]:
+    """Runs marked running that no executor holds (no lease, or an expired one): their executor died (a
+    server restart, kill -9). Marked interrupted, so they can be resumed and their status is true."""
+    from agentsim.store.leases import holder
+
+    with session(db) as s:
+        running = list(s.exec(select(RunRow.id).where(RunRow.status == RunStatus.RUNNING.value)))
+    orphans = []
+    for run_id in running:
+        lease = holder(run_id, db=db)
+        if lease is None or not lease.live():
+            set_run_status(run_id, RunStatus.INTERRUPTED, db=db)
+            orphans.append(run_id)
+    return orphans
 
 
 def completed_keys(run_id: str, *, db: str | Path | None) -> set[str]:
