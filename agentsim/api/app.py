@@ -15,6 +15,7 @@ from agentsim.api.manager import RunManager
 from agentsim.api.middleware import BearerAuthMiddleware, BodyLimitMiddleware
 from agentsim.api.routes import cases, doctors, episodes, health, personas, reports, runs
 from agentsim.api.settings import ApiSettings
+from agentsim.api.sse import StreamSlots
 
 log = logging.getLogger("agentsim.api")
 
@@ -45,6 +46,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app = FastAPI(title="agentsim", version=_version(), description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.runs = manager
+    app.state.streams = StreamSlots(settings.max_open_streams)
     errors.install(app)
 
     app.include_router(health.router)

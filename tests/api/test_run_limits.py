@@ -72,3 +72,11 @@ async def test_a_cli_spec_with_a_plugin_doctor_is_not_resumed_over_http(db_url):
     async with api(ApiSettings(db=db_url)) as client:
         refused = await client.post("/runs/" + "plugin" + "0" * 26 + "/resume")
     assert refused.status_code == 422 and "agentsim batch resume" in refused.text
+
+
+@pytest.mark.parametrize(("seed", "repeats"), [(10**23, 1), (2**63 - 1, 2), (2**31 - 1, 2), (-1, 1)])
+async def test_seeds_out_of_range_are_422_not_a_silent_incomplete_run(db_url, seed, repeats):
+    async with api(ApiSettings(db=db_url)) as client:
+        response = await client.post("/runs", json={"cases": ["renal-colic"], "seed": seed, "repeats": repeats})
+        assert response.status_code == 422 and "seed" in response.text
+        assert (await client.get("/runs")).json()["total"] == 0
