@@ -7,6 +7,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agentsim.store.db import resolve_url
 
+# a token that guards a non-loopback address: long enough that guessing it over the network is hopeless
+MIN_PUBLIC_TOKEN_LENGTH = 16
+
 
 class ApiSettings(BaseSettings):
     """Every field can be set from the environment, e.g. AGENTSIM_API_TOKEN, AGENTSIM_MAX_BODY_BYTES."""
