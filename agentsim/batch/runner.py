@@ -21,6 +21,7 @@ from agentsim.errors import UserError
 from agentsim.model.case import Case
 from agentsim.model.episode import EpisodeResult, Termination
 from agentsim.model.run import RunStatus
+from agentsim.secrets import redact_text
 from agentsim.store import runs
 from agentsim.store.leases import Lease
 
@@ -156,7 +157,7 @@ async def _attempt(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: st
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a crash of the episode itself (not a doctor_error): retry, bounded
-            message = f"{item.key}: attempt {attempt + 1}: {type(exc).__name__}: {exc}"
+            message = redact_text(f"{item.key}: attempt {attempt + 1}: {type(exc).__name__}: {exc}")
             progress.errors.append(message)
             if attempt < spec.retries:
                 runs.discard_unfinished(run_id, db=db, key=item.key)  # the retry replaces the crashed row

@@ -75,6 +75,22 @@ class BatchSpec(BaseModel):
             raise ValueError("doctors must have distinct labels (set `label:` to tell two apart)")
         return self
 
+    def without_redacted(self) -> tuple[BatchSpec, list[str]]:
+        """The spec a resume runs, from the stored one: options whose secret was redacted are dropped, so the
+        agent takes them from the environment or the config file; returns the dropped fields' paths."""
+        from agentsim.secrets import REDACTED
+
+        dropped: list[str] = []
+        doctors = []
+        for i, doctor in enumerate(self.doctors):
+            kept = {k: v for k, v in doctor.options.items() if v != REDACTED}
+            dropped += [f"doctors[{i}].options.{k}" for k in doctor.options if k not in kept]
+            dropped += [f"doctors[{i}].{f}" for f, v in (("name", doctor.name), ("model", doctor.model))
+                        if REDACTED in (v or "")]
+            dropped += [f"doctors[{i}].options.{k}" for k, v in kept.items() if isinstance(v, str) and REDACTED in v]
+            doctors.append(doctor.model_copy(update={"options": kept}))
+        return self.model_copy(update={"doctors": doctors}), dropped
+
     def episode_count(self, cases: list[Case]) -> int:
         """How many episodes plan() would make, from the list lengths alone: a caller can refuse a spec
         that expands to millions before building a single plan."""
@@ -110,7 +126,10 @@ def load_spec(path: Path) -> BatchSpec:
 
 
 def episode_key(*, case_id: str, doctor: str, persona: str | None, seed: int) -> str:
-    """What makes an episode unique within a run: resume skips keys already completed."""
-    return f"{case_id}|{doctor}|{persona or '-'}|{seed}"
+    """What makes an episode unique within a run: resume skips keys already completed. Stored, so a
+    doctor URL's credentials are left out (the same text the stored, redacted spec gives back)."""
+    from agentsim.secrets import redact_text
+
+    return f"{case_id}|{redact_text(doctor)}|{persona or '-'}|{seed}"
 
 

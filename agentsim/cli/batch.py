@@ -18,7 +18,8 @@ def batch(
     executor: Annotated[str, typer.Option(help="local (asyncio) or ray (needs agentsim[ray])")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="a Ray cluster address; default: a local Ray")] = None,
 ) -> None:
-    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run."""
+    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run. Credentials are
+    not stored with a run: a resume takes them from the environment or agentsim.toml."""
     import asyncio
     import signal
 
@@ -36,6 +37,9 @@ def batch(
             raise UserError("usage: agentsim batch resume RUN_ID")
         run = get_run(run_id, db=url)
         spec, run_id = BatchSpec.model_validate(run.spec), run.id
+        spec, dropped = spec.without_redacted()
+        for field in dropped:  # secrets are never stored with a run: say where this resume takes them from
+            typer.echo(resume_secret_note(field), err=True)
     else:
         spec, run_id = load_spec(Path(target)), None
     if concurrency:
@@ -72,3 +76,15 @@ def batch(
     if outcome.status != "completed":
         typer.echo(f"resume with: agentsim batch resume {outcome.run_id[:12]}" + (f" --db {db}" if db else ""))
         raise typer.Exit(1)
+
+
+def resume_secret_note(field: str) -> str:
+    from agentsim.llm.settings import key_source
+
+    if field.endswith(".api_key"):
+        source = key_source("doctor")
+        return (f"note: {field} is not stored with the run; using the key from {source}" if source else
+                f"note: {field} is not stored with the run and no key is set: set AGENTSIM_DOCTOR_API_KEY (or "
+                "AGENTSIM_API_KEY, or api_key in agentsim.toml), or the provider's own variable")
+    return (f"note: {field} held a credential that is not stored with the run; give it again through the "
+            "environment (e.g. AGENTSIM_API_BASE) if the resumed episodes need it")

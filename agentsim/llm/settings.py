@@ -94,6 +94,19 @@ class LLMSettings(BaseModel):
         return self.model_dump(mode="json", exclude={"api_key"}, exclude_none=True)
 
 
+def key_source(role: str, *, env: Mapping[str, str] | None = None) -> str | None:
+    """Where `role`'s API key would come from when no option gives it (None: nowhere agentsim reads)."""
+    env = os.environ if env is None else env
+    for name in (f"AGENTSIM_{role.upper()}_API_KEY", "AGENTSIM_API_KEY"):
+        if env.get(name):
+            return name
+    config = _load_config(env.get("AGENTSIM_CONFIG"))
+    section = config.get(role)
+    if (isinstance(section, dict) and section.get("api_key")) or config.get("api_key"):
+        return env.get("AGENTSIM_CONFIG") or CONFIG_FILE
+    return None
+
+
 def _load_config(path: str | Path | None) -> dict[str, Any]:
     """The [llm] table of the config file, {} when there is none. An explicit path must exist."""
     explicit = path is not None

@@ -15,8 +15,11 @@ from agentsim.store.tables import EpisodeRow, RunRow, ScoreRow, TurnRow, utcnow
 
 
 def create_run(*, run_id: str, name: str, spec: dict[str, Any], db: str | Path | None) -> RunRow:
+    """The spec is stored with its credentials redacted: a resume takes them from the environment."""
+    from agentsim.secrets import redact
+
     with session(db) as s:
-        row = RunRow(id=run_id, name=name, spec=spec, status="running")
+        row = RunRow(id=run_id, name=name, spec=redact(spec), status="running")
         s.add(row)
         s.commit()
         return row

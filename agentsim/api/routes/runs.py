@@ -64,7 +64,8 @@ async def resume_run(run_id: str, request: Request, response: Response, db: DbDe
     if row.status == RunStatus.COMPLETED:
         raise HTTPException(409, detail=f"run {run_id!r} is completed: there is nothing to resume")
     try:  # a run written from the CLI may name plug-in files or hosts, which the API never loads
-        spec = RunCreate.model_validate(row.spec or {}).to_batch_spec()
+        stored, _dropped = BatchSpec.model_validate(row.spec or {}).without_redacted()  # keys: the server's env
+        spec = RunCreate.model_validate(stored.model_dump(mode="json")).to_batch_spec()
     except ValidationError as exc:
         raise invalid(("path", "run_id"), f"this run's spec names agents or options the API does not accept "
                                           f"({exc.errors()[0]['msg']}); resume it with `agentsim batch resume "
