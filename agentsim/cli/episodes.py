@@ -43,9 +43,10 @@ def list_episodes(
     from rich.console import Console
     from rich.table import Table
 
+    from agentsim.store.db import reading_url
     from agentsim.store.queries import list_episodes as query
 
-    rows = query(db=db, limit=limit, case_id=case)
+    rows = query(db=reading_url(db), limit=limit, case_id=case)
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2, default=str))
         return
@@ -71,9 +72,10 @@ def replay(
 
     from agentsim.cases.library import load_case
     from agentsim.cli.render import case_card, running_spent, score_card, turn_panel
+    from agentsim.store.db import reading_url
     from agentsim.store.queries import load_episode
 
-    result = load_episode(episode, db=db)
+    result = load_episode(episode, db=reading_url(db))
     console = Console(highlight=False)
     try:
         console.print(case_card(load_case(result.case_id)))
@@ -101,7 +103,9 @@ def export(
     """Export a stored episode, or a whole run as rows for pandas, datasets or a spreadsheet."""
     from agentsim.errors import UserError
     from agentsim.report.data import export_target
+    from agentsim.store.db import reading_url
 
+    db = reading_url(db)
     run_only = format in {ExportFormat.CSV, ExportFormat.PARQUET} or level is not None
     kind, ident = export_target(target, db=db, prefer_run=run_only)
     if kind == "run":

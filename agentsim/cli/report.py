@@ -35,8 +35,9 @@ def report(
     """Summarise a batch run: accuracy (Likert >= 4) with a 95% bootstrap CI, Likert, coverage, cost, turns."""
     from agentsim.report import build_report, plot_pareto
     from agentsim.report import text as render
+    from agentsim.store.db import reading_url
 
-    result = build_report(run, db=db)
+    result = build_report(run, db=reading_url(db))
     if plot is not None:
         # before the report is printed, so a bad suffix fails without half an output
         written = plot_pareto(result, plot)

@@ -25,18 +25,48 @@ def resolve_url(db: str | Path | None) -> str:
     return value
 
 
+_READ_ONLY_MARKS = ("mode=ro", "immutable=1")
+
+
+def reading_url(db: str | Path | None) -> str:
+    """The URL a command that only reads opens: a SQLite file must exist already (a reader never creates
+    one) and is opened read-only, so listing, exporting, replaying or reporting works on a file the user
+    cannot write. Other databases are opened as they are."""
+    url = resolve_url(db)
+    if not url.startswith("sqlite") or any(mark in url for mark in _READ_ONLY_MARKS):
+        return url
+    path_text = url.split(":///", 1)[1] if ":///" in url else ""
+    if not path_text or path_text == ":memory:" or path_text.startswith("file:") or "?" in path_text:
+        return url
+    path = Path(path_text).resolve()
+    if not path.is_file():
+        raise UserError(f"no database at {path} (nothing has been recorded there yet; give --db or AGENTSIM_DB)")
+    # a file nobody here may write cannot change under us: immutable skips the locking (and the -shm file
+    # WAL readers otherwise need to create beside it, which a read-only directory refuses)
+    mode = "mode=ro" if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK) else "immutable=1"
+    return f"sqlite:///file:{path}?{mode}&uri=true"
+
+
+def _read_only(url: str) -> bool:
+    return url.startswith("sqlite") and any(mark in url for mark in _READ_ONLY_MARKS)
+
+
 @cache
 def get_engine(url: str) -> Engine:
     try:
+        read_only = _read_only(url)
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"check_same_thread": False})
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _sqlite_reader_pragmas if read_only else _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)
         from agentsim.store import tables  # noqa: F401 - registers the tables
 
-        SQLModel.metadata.create_all(engine)
-        _add_late_indexes(engine)
+        if read_only:
+            _check_tables(engine, url)
+        else:
+            SQLModel.metadata.create_all(engine)
+            _add_late_indexes(engine)
     except ArgumentError as exc:
         raise UserError(redact_text(f"bad database URL {url!r}: {exc}")) from None
     except DatabaseError as exc:  # OperationalError, or "file is not a database": the file is left as it is
@@ -44,6 +74,19 @@ def get_engine(url: str) -> Engine:
     except ModuleNotFoundError as exc:
         raise UserError(redact_text(f"database driver missing for {url!r}: {exc.name} is not installed")) from None
     return engine
+
+
+def _check_tables(engine: Engine, url: str) -> None:
+    from sqlalchemy import inspect
+
+    if "episodes" not in inspect(engine).get_table_names():
+        raise UserError(redact_text(f"{url}: not an agentsim database (it has no episodes table)"))
+
+
+def _sqlite_reader_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={int(os.environ.get('AGENTSIM_DB_BUSY_MS', '5000'))}")
+    cursor.close()
 
 
 def _add_late_indexes(engine: Engine) -> None:
