@@ -25,6 +25,13 @@ class DoctorSpec(BaseModel):
     def display(self) -> str:
         return self.label or (f"{self.name}@{self.model}" if self.model else self.name)
 
+    @model_validator(mode="after")
+    def _options_in_range(self) -> DoctorSpec:
+        from agentsim.agents.options import check_doctor_options
+
+        check_doctor_options(self.name, self.doctor_options())  # a ValueError names the option and its range
+        return self
+
     def doctor_options(self) -> dict[str, Any]:
         return {**self.options, **({"model": self.model} if self.model else {})}
 
