@@ -60,6 +60,8 @@ def run(
         envvar="AGENTSIM_JUDGE_MODEL", help="litellm model for an LLM judge (recorded with the episode)")] = None,
     api_base: Annotated[str | None, typer.Option(
         envvar="AGENTSIM_API_BASE", help="base URL for every LLM role, e.g. http://localhost:8000/v1")] = None,
+    no_validate: Annotated[bool, typer.Option(
+        "--no-validate", help="run a case even if it fails the checks of `agentsim validate`")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of panels")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="only the final summary line")] = False,
 ) -> None:
@@ -78,6 +80,8 @@ def run(
         spent += turn.cost
         console.print(turn_panel(turn, spent=spent))
 
+    if not no_validate:
+        check_case(case)
     live = not (as_json or quiet)
     doctor, doctor_options = llm_role(doctor, "checklist", doctor_model, api_base, _parse_options(doctor_opt or []))
     patient, patient_options = llm_role(patient, "retrieval", patient_model, api_base,
@@ -100,6 +104,19 @@ def run(
         return
     console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
     console.print(f"Replay with: agentsim replay {result.episode_id[:12]}" + (f" --db {db}" if db else ""))
+
+
+def check_case(case: str) -> None:
+    """The checks of `agentsim validate` (e.g. a fact or an alias naming the diagnosis) before a run: a case
+    that fails them is refused, naming each problem, unless --no-validate."""
+    from agentsim.cases.library import load_case, load_catalogue
+    from agentsim.cases.lint import lint_case
+    from agentsim.errors import CaseFileError
+
+    loaded = load_case(case)
+    problems = lint_case(loaded, load_catalogue())
+    if problems:
+        raise CaseFileError(case, [*problems, "run it anyway with --no-validate"])
 
 
 def episode_json(result) -> dict:  # noqa: ANN001 - an EpisodeResult
