@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from agentsim.batch.spec import BatchSpec
 from agentsim.errors import UserError
+from agentsim.model.episode import RunStatus
 from agentsim.store.leases import Lease
 
 log = logging.getLogger("agentsim.api")
@@ -118,12 +119,12 @@ class RunManager:
             log.info("run %s %s: %d done, %d failed", active.run_id, outcome.status, outcome.progress.done,
                      outcome.progress.failed)
         except asyncio.CancelledError:
-            set_run_status(active.run_id, "interrupted", db=self.db_url)
+            set_run_status(active.run_id, RunStatus.INTERRUPTED, db=self.db_url)
             raise
         except LeaseHeldError as exc:  # a CLI resume took the run between the request and this task
             log.warning("run %s not started here: %s", active.run_id, exc)
         except Exception as exc:  # the run must not stay "running" forever after a crash of the runner
             log.exception("run %s failed: %s", active.run_id, exc)
-            set_run_status(active.run_id, "failed", db=self.db_url)
+            set_run_status(active.run_id, RunStatus.FAILED, db=self.db_url)
         finally:
             self._active.pop(active.run_id, None)

@@ -18,8 +18,13 @@ def batch(
     executor: Annotated[str, typer.Option(help="local (asyncio) or ray (needs agentsim[ray])")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="a Ray cluster address; default: a local Ray")] = None,
 ) -> None:
-    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run. Credentials are
-    not stored with a run: a resume takes them from the environment or agentsim.toml."""
+    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run.
+
+    The spec is YAML or JSON: examples/batch.yaml shows and explains every field, and `agentsim schema batch`
+    prints its JSON Schema. Exit codes: 0 every episode completed, 1 an episode failed or the run was
+    interrupted (resume it), 2 a bad spec or flag. Credentials are not stored with a run: a resume takes
+    them from the environment or agentsim.toml.
+    """
     import asyncio
     import signal
 
@@ -28,6 +33,7 @@ def batch(
     from agentsim.batch.runner import run_batch
     from agentsim.batch.spec import BatchSpec, load_spec
     from agentsim.errors import UserError
+    from agentsim.model.episode import RunStatus
     from agentsim.store.db import resolve_url
     from agentsim.store.runs import get_run
 
@@ -73,9 +79,22 @@ def batch(
                f"done, of {p.total}; ${p.cost_usd:,.0f} of work-up")
     for error in p.errors[:10]:
         typer.echo(f"  {error}", err=True)
-    if outcome.status != "completed":
+    if outcome.status is not RunStatus.COMPLETED:
         typer.echo(f"resume with: agentsim batch resume {outcome.run_id[:12]}" + (f" --db {db}" if db else ""))
         raise typer.Exit(1)
+    broken = failed_episodes(outcome.run_id, db=url)
+    if broken:  # the run finished, but not every consultation did: scripts must be able to tell
+        typer.echo(f"{broken} episode(s) failed (doctor_error, aborted or crashed): see "
+                   f"`agentsim episodes list --run {outcome.run_id[:8]}`", err=True)
+        raise typer.Exit(1)
+
+
+def failed_episodes(run_id: str, *, db: str) -> int:
+    """Episodes of the run that crashed, or whose doctor failed (doctor_error) or that were aborted."""
+    from agentsim.report.data import episode_records
+
+    return sum(r.status == "failed" or r.termination in ("doctor_error", "aborted")
+               for r in episode_records(run_id, db=db))
 
 
 def resume_secret_note(field: str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Literal
 
 from agentsim.engine.state import ConsultationState
+from agentsim.model.action import Ask
 
 
-def route_after_doctor(state: ConsultationState) -> Literal["patient", "gatekeeper", "judge"]:
+def route_after_doctor(state: ConsultationState) -> Literal["patient", "gatekeeper", "__end__"]:
     if state.get("termination") is not None:
-        return "judge"
-    action = (state.get("pending") or {}).get("action")
-    return "patient" if action == "ask" else "gatekeeper"
+        return "__end__"  # langgraph's END
+    return "patient" if isinstance(state.get("pending"), Ask) else "gatekeeper"

@@ -15,6 +15,7 @@ from agentsim.errors import UserError
 from agentsim.secrets import redact_text
 
 DEFAULT_DB = "sqlite:///agentsim.db"
+MIN_PREFIX = 4  # an id prefix shorter than this names nothing: too many ids would share it
 
 
 def resolve_url(db: str | Path | None) -> str:
@@ -42,8 +43,12 @@ def reading_url(db: str | Path | None) -> str:
     if not path.is_file():
         raise UserError(f"no database at {path} (nothing has been recorded there yet; give --db or AGENTSIM_DB)")
     # a file nobody here may write cannot change under us: immutable skips the locking (and the -shm file
-    # WAL readers otherwise need to create beside it, which a read-only directory refuses)
-    mode = "mode=ro" if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK) else "immutable=1"
+    # otherwise need to create beside it, which a read-only directory refuses); not when a WAL
+    # file holds pages yet to be checkpointed, which an immutable reader would not see
+    wal = path.with_name(path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    mode = "mode=ro" if writable or pending else "immutable=1"
     return f"sqlite:///file:{path}?{mode}&uri=true"
 
 
@@ -121,7 +126,6 @@ def session(db: str | Path | None = None) -> Session:
     return Session(get_engine(resolve_url(db)), expire_on_commit=False)
 
 
-MIN_PREFIX = 4
 _SHOWN_CANDIDATES = 5
 
 

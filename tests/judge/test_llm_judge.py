@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agentsim.cli.app import app
-from agentsim.engine.episode import run_episode
+from agentsim.engine.episode import episode_spec, run_episode
 from agentsim.judge.agreement import JudgePair, agreement, cohen_kappa
 from agentsim.judge.llm import (
     AXES,
@@ -26,7 +26,7 @@ from agentsim.judge.llm import (
     judge_prompt_hash,
 )
 from agentsim.judge.stored import judge_stored
-from agentsim.llm.usage import Usage
+from agentsim.model.usage import Usage
 from agentsim.store.queries import latest_score, latest_score_row, load_episode, score_rows
 
 JUDGE = "llm:openai/fake-judge"
@@ -157,8 +157,10 @@ def test_cli_score_with_the_llm_judge(cli_env, stored, db_url):
     assert len(score_rows(stored.episode_id, db=db_url)) == 2  # --no-save stored nothing
 
 
-def test_cli_score_uses_the_judge_model_recorded_with_the_episode(cli_env, db_url):
-    result = run_episode("renal-colic", db=db_url, judge_options={"model": "openai/fake-judge"})
+def test_cli_score_uses_the_judge_model_recorded_with_the_episode(cli_env, db_url, monkeypatch):
+    monkeypatch.setenv("AGENTSIM_JUDGE_API_BASE", cli_env.api_base)  # the run judges inline with it too
+    result = run_episode("renal-colic", db=db_url, judge_model="openai/fake-judge")
+    assert [s.judge for s in result.judged] == ["llm:openai/fake-judge"] and result.judged[0].failed is None
     out = CliRunner().invoke(app, ["score", result.episode_id, "--db", db_url, "--judge", "llm",
                                    "--api-base", cli_env.api_base, "--json"])
     assert out.exit_code == 0, out.output
@@ -170,10 +172,10 @@ def test_cli_score_without_a_judge_model_is_one_clear_line(cli_env, stored, db_u
     assert out.exit_code != 0 and "no model for the judge" in str(out.exception)
 
 
-def llm_doctor_episode(fake, db_url, **kwargs):
+def llm_doctor_episode(fake, db_url, run_id=None):
     """An episode whose diagnosis is wrong: the fake LLM doctor says 'acute coronary syndrome' (Likert 3)."""
-    return run_episode("chest-pain-stemi", doctor="llm", doctor_options=fake.options("doctor"), db=db_url,
-                       max_turns=10, **kwargs)
+    spec = episode_spec("chest-pain-stemi", doctor="llm", doctor_options=fake.options("doctor"), max_turns=10)
+    return run_episode(spec.model_copy(update={"run_id": run_id}), db=db_url)
 
 
 def compare(fake, db_url, *targets):
@@ -197,7 +199,7 @@ def test_cli_judge_compare_a_run_with_a_disagreeing_judge(cli_env, db_url):
     from agentsim.store.runs import create_run
 
     create_run(run_id="run-compare", name="compare", spec={}, db=db_url)
-    run_episode("chest-pain-stemi", db=db_url, run_id="run-compare")
+    run_episode(episode_spec("chest-pain-stemi").model_copy(update={"run_id": "run-compare"}), db=db_url)
     llm_doctor_episode(cli_env, db_url, run_id="run-compare")
     cli_env.configure(faults=["judge:disagree"])  # whichever episode is judged first gets the flipped verdict
     data = compare(cli_env, db_url, "run-compare")
@@ -220,3 +222,26 @@ def test_cohen_kappa():
     summary = agreement(pairs)
     assert (summary.likert_exact, summary.likert_within_one, summary.correct_agreement) == (0.5, 1.0, 0.75)
     assert summary.kappa == pytest.approx(0.5)
+
+
+def test_the_llm_judge_scores_inside_a_batch_and_a_failed_call_is_recorded_as_failed(cli_env, db_url, monkeypatch):
+    """`judge_model` in a batch: every finished episode gets the rubric's score and the LLM judge's; when the
+    judge's calls keep failing, its row says failed (no verdict), and the rubric's score stands."""
+    from agentsim.batch.runner import run_batch
+    from agentsim.batch.spec import BatchSpec
+    from agentsim.store.queries import list_episodes
+
+    monkeypatch.setenv("AGENTSIM_JUDGE_API_BASE", cli_env.api_base)
+    monkeypatch.setenv("AGENTSIM_LLM_MAX_RETRIES", "1")
+    spec = BatchSpec(cases=["chest-pain-stemi", "renal-colic"], judge_model="openai/fake-judge", concurrency=1)
+    cli_env.configure(faults=["judge:500", "judge:500"])  # the first episode's judge: both attempts fail
+    outcome = asyncio.run(run_batch(spec, db=db_url))
+    assert outcome.progress.done == 2
+    rows = {e.case_id: {r.judge: r for r in score_rows(e.id, db=db_url)} for e in list_episodes(db=db_url)}
+    assert all(set(judges) == {"rubric", JUDGE} for judges in rows.values())
+    failed = [case for case, judges in rows.items() if judges[JUDGE].detail.get("failed")]
+    graded = [case for case, judges in rows.items() if not judges[JUDGE].detail.get("failed")]
+    assert len(failed) == 1 and len(graded) == 1
+    assert "gave up after 2 attempts" in rows[failed[0]][JUDGE].detail["failed"]
+    assert rows[graded[0]][JUDGE].detail["llm"]["likert"] in range(1, 6)
+    assert all(judges["rubric"].detail.get("failed") is None for judges in rows.values())

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 
 from agentsim.agents.base import Doctor
-from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
-
-Action = Ask | Examine | Order | Diagnose
+from agentsim.model.action import Action, Ask, Diagnose, Examine, Observation, Order
 
 HISTORY = [
     "What brought you in today, and when did it start?",
@@ -112,7 +110,7 @@ class ChecklistDoctor(Doctor):
         from agentsim.cases.library import load_catalogue
 
         catalogue = load_catalogue()
-        return [(catalogue.get(i).name if catalogue.get(i) else i) for i in ids]
+        return [entry.name if (entry := catalogue.get(i)) else i for i in ids]
 
     def _diagnose(self) -> Diagnose:
         ranked = self._ranked(top=3)

@@ -15,7 +15,7 @@ from agentsim.api.models import Cancelled, EpisodePublic, ErrorBody, Page, RunAc
 from agentsim.api.specs import RunCreate
 from agentsim.batch.spec import BatchSpec
 from agentsim.errors import UserError
-from agentsim.model.run import RunStatus
+from agentsim.model.episode import RunStatus
 from agentsim.store import browse
 from agentsim.store import runs as run_store
 
@@ -40,7 +40,7 @@ async def create_run(body: RunCreate, request: Request, response: Response, db: 
     runs.start(run_id, spec)
     status_url = str(request.url_for("get_run", run_id=run_id))
     response.headers["Location"] = status_url
-    return RunAccepted(run_id=run_id, status="running", planned=planned, status_url=status_url)
+    return RunAccepted(run_id=run_id, status=RunStatus.RUNNING, planned=planned, status_url=status_url)
 
 
 @router.post("/{run_id}/resume", status_code=202, response_model=RunAccepted,

@@ -12,7 +12,7 @@ _LINE = re.compile(r"^(Correct diagnosis|Also accepted|Category|Reference differ
 
 
 def _fields(messages: list[dict[str, Any]]) -> dict[str, str]:
-    from agentsim.llm.fake_roles import text_of
+    from agentsim.testing.fake_roles import text_of
 
     text = "\n".join(text_of(m) for m in messages if m.get("role") == "user")
     return {name: value.strip() for name, value in _LINE.findall(text)}
@@ -34,7 +34,7 @@ def verdict(messages: list[dict[str, Any]], *, disagree: bool = False) -> dict[s
         return None
     answer = fields.get("The doctor's final diagnosis", "")
     reference = Diagnosis(primary=fields["Correct diagnosis"], synonyms=_names(fields.get("Also accepted")),
-                          category=(_names(fields.get("Category")) or [None])[0],
+                          category=next(iter(_names(fields.get("Category"))), None),
                           differential=[DifferentialItem(diagnosis=n, why_less_likely="")
                                         for n in _names(fields.get("Reference differential"))])
     likert = 1 if answer.startswith("(no diagnosis") else grade_diagnosis(answer, reference).likert
