@@ -15,6 +15,7 @@ from agentsim.api.manager import RunManager
 from agentsim.api.middleware import BearerAuthMiddleware, BodyLimitMiddleware
 from agentsim.api.routes import cases, doctors, episodes, health, personas, reports, runs
 from agentsim.api.settings import ApiSettings
+from agentsim.api.sse import StreamSlots
 
 log = logging.getLogger("agentsim.api")
 
@@ -36,6 +37,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         from agentsim.store.db import get_engine
 
         await asyncio.to_thread(get_engine, settings.db_url)  # creates the tables; a bad URL fails startup
+        await _reconcile(settings.db_url)
         warm = asyncio.create_task(asyncio.to_thread(warm_up))  # in the background: startup stays instant
         yield
         warm.cancel()  # a thread cannot be stopped; this only drops our interest in it
@@ -47,6 +49,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
                                   redoc_url=None)
     app.state.settings = settings
     app.state.runs = manager
+    app.state.streams = StreamSlots(settings.max_open_streams)
     errors.install(app)
 
     app.include_router(health.router)
@@ -63,6 +66,17 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.add_middleware(BearerAuthMiddleware, token=settings.api_token.get_secret_value(),
                            admin_token=settings.admin_token.get_secret_value() if settings.admin_token else None)
     return app
+
+
+async def _reconcile(db_url: str) -> None:
+    """Runs an earlier server (or a killed CLI batch) left `running` with no live lease become
+    `interrupted`: resumable with POST /runs/{id}/resume, and no longer shown as running forever."""
+    from agentsim.store.runs import reconcile_orphans
+
+    orphans = await asyncio.to_thread(reconcile_orphans, db=db_url)
+    if orphans:
+        log.warning("%d run(s) had no live executor and are now interrupted (resumable): %s", len(orphans),
+                    ", ".join(orphans))
 
 
 def _version() -> str:

@@ -20,10 +20,10 @@ from agentsim.api.models import (
 from agentsim.errors import UserError
 from agentsim.model.case import SLUG, Case
 from agentsim.model.persona import Persona
+from agentsim.secrets import redact_text
 from agentsim.store.tables import EpisodeRow, RunRow
 
 log = logging.getLogger("agentsim.api")
-_SECRET_KEY = re.compile(r"key|token|secret|password", re.IGNORECASE)
 
 
 # ------------------------------------------------------------------------------------------------ runs
@@ -46,22 +46,20 @@ def planned_episodes(spec: dict[str, Any]) -> int | None:
     """How many episodes the stored spec expands to against today's library (cheap: cases are cached)."""
     from pydantic import ValidationError
 
-    from agentsim.batch.runner import plan
     from agentsim.batch.spec import BatchSpec
+    from agentsim.cases.library import load_all_cases
 
-    try:
-        return len(plan(BatchSpec.model_validate(spec)))
+    try:  # from the list lengths: a stored spec may expand to more than anyone should build
+        return BatchSpec.model_validate(spec).episode_count(load_all_cases())
     except (UserError, ValidationError):
         return None
 
 
 def redact(value: Any) -> Any:
-    """A spec written from the CLI may carry e.g. doctors[].options.api_key: never send it back out."""
-    if isinstance(value, dict):
-        return {k: "***" if _SECRET_KEY.search(str(k)) and v is not None else redact(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
+    """A spec written from the CLI before secrets were redacted in the store: never send one back out."""
+    from agentsim.secrets import redact as redact_secrets
+
+    return redact_secrets(value)
 
 
 # -------------------------------------------------------------------------------------------- episodes
@@ -72,7 +70,7 @@ def episode_public(row: EpisodeRow) -> EpisodePublic:
         id=row.id, run_id=row.run_id, case_id=row.case_id, persona=row.persona, doctor=row.doctor,
         patient=row.patient, gatekeeper=row.gatekeeper, models={str(k): str(v) for k, v in models.items()},
         seed=row.seed, max_turns=row.max_turns, budget=row.budget, status=row.status, termination=row.termination,
-        error=row.error, diagnosis=row.diagnosis, total_cost=row.total_cost, n_turns=row.n_turns,
+        error=redact_text(row.error) if row.error else None, diagnosis=row.diagnosis, total_cost=row.total_cost, n_turns=row.n_turns,
         started_at=row.started_at, finished_at=row.finished_at, duration_ms=row.duration_ms,
     )
 

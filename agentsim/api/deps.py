@@ -11,6 +11,7 @@ from fastapi.security import HTTPBearer
 
 from agentsim.api.manager import RunManager
 from agentsim.api.settings import ApiSettings
+from agentsim.api.sse import StreamSlots
 
 # documents the bearer scheme in OpenAPI (the "Authorize" button); the check itself is BearerAuthMiddleware,
 # which runs before routing so that unknown paths and bad bodies get the same 401
@@ -29,7 +30,12 @@ def get_runs(request: Request) -> RunManager:
     return request.app.state.runs
 
 
+def get_streams(request: Request) -> StreamSlots:
+    return request.app.state.streams
+
+
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+StreamsDep = Annotated[StreamSlots, Depends(get_streams)]
 DbDep = Annotated[str, Depends(get_db)]
 RunsDep = Annotated[RunManager, Depends(get_runs)]
 

@@ -22,6 +22,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "descrip
 INVALID = {422: {"model": ErrorBody, "description": "the body or a parameter is invalid; `detail` names the field"}}
 TOO_LARGE = {413: {"model": ErrorBody, "description": "the request body is over the server's limit"}}
 BUSY = {429: {"model": ErrorBody, "description": "too many runs are running on this server"}}
+STREAMS_BUSY = {503: {"model": ErrorBody, "description": "too many streams are open; retry after Retry-After"}}
 UNAUTHORIZED = {401: {"model": ErrorBody, "description": "missing or wrong bearer token"}}
 
 

@@ -12,7 +12,9 @@ import logging
 from dataclasses import dataclass
 
 from agentsim.batch.spec import BatchSpec
+from agentsim.errors import UserError
 from agentsim.model.episode import RunStatus
+from agentsim.store.leases import Lease
 
 log = logging.getLogger("agentsim.api")
 
@@ -47,17 +49,36 @@ def warm_up() -> None:
     _warmed = True
 
 
+class RunLimitError(UserError):
+    """As many runs as the server allows are running (or being started) here."""
+
+
 class RunManager:
     def __init__(self, db_url: str):
         self.db_url = db_url
         self._active: dict[str, ActiveRun] = {}
+        self._reserved = 0
 
-    def start(self, run_id: str, spec: BatchSpec) -> ActiveRun:
-        """The run row must exist already: the runner treats it as a run to resume, and an empty run
-        resumes as a fresh one."""
+    def reserve(self, *, limit: int) -> None:
+        """Claim a slot for a run about to start, or RunLimitError. No await between the check and the
+        claim, so concurrent requests on the event loop cannot all pass the check (they used to: twenty
+        POST /runs at once were all accepted with a limit of four). Pair with start() or unreserve()."""
+        taken = len(self._active) + self._reserved
+        if taken >= limit:
+            raise RunLimitError(f"{taken} runs are already running here (the limit is {limit}); wait for one, "
+                                "or cancel one")
+        self._reserved += 1
+
+    def unreserve(self) -> None:
+        self._reserved = max(0, self._reserved - 1)
+
+    def start(self, run_id: str, spec: BatchSpec, *, lease: Lease | None = None) -> ActiveRun:
+        """Uses the slot reserve() claimed. The run row must exist already: the runner treats it as a run
+        to resume, and an empty run resumes as a fresh one. `lease`: the run's, taken by the caller."""
+        self.unreserve()
         active = ActiveRun(run_id=run_id, stop=asyncio.Event())
         self._active[run_id] = active
-        active.task = asyncio.create_task(self._execute(active, spec), name=f"run-{run_id}")
+        active.task = asyncio.create_task(self._execute(active, spec, lease), name=f"run-{run_id}")
         return active
 
     def get(self, run_id: str) -> ActiveRun | None:
@@ -74,6 +95,9 @@ class RunManager:
     def count(self) -> int:
         return len(self._active)
 
+    def active_ids(self) -> set[str]:
+        return set(self._active)
+
     async def shutdown(self, grace_seconds: float) -> None:
         """Stop every run so each is marked interrupted (resumable with `agentsim batch resume`)."""
         tasks = [a.task for a in self._active.values() if a.task is not None]
@@ -84,18 +108,21 @@ class RunManager:
             for task in pending:
                 task.cancel()
 
-    async def _execute(self, active: ActiveRun, spec: BatchSpec) -> None:
+    async def _execute(self, active: ActiveRun, spec: BatchSpec, lease: Lease | None) -> None:
         from agentsim.batch.runner import run_batch
+        from agentsim.store.leases import LeaseHeldError
         from agentsim.store.runs import set_run_status
 
         try:
             # progress is read back from the episode rows, which the runner writes as it goes
-            outcome = await run_batch(spec, db=self.db_url, run_id=active.run_id, stop=active.stop)
+            outcome = await run_batch(spec, db=self.db_url, run_id=active.run_id, stop=active.stop, lease=lease)
             log.info("run %s %s: %d done, %d failed", active.run_id, outcome.status, outcome.progress.done,
                      outcome.progress.failed)
         except asyncio.CancelledError:
             set_run_status(active.run_id, RunStatus.INTERRUPTED, db=self.db_url)
             raise
+        except LeaseHeldError as exc:  # a CLI resume took the run between the request and this task
+            log.warning("run %s not started here: %s", active.run_id, exc)
         except Exception as exc:  # the run must not stay "running" forever after a crash of the runner
             log.exception("run %s failed: %s", active.run_id, exc)
             set_run_status(active.run_id, RunStatus.FAILED, db=self.db_url)

@@ -7,6 +7,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agentsim.store.db import resolve_url
 
+# a token that guards a non-loopback address: long enough that guessing it over the network is hopeless
+MIN_PUBLIC_TOKEN_LENGTH = 16
+
 
 class ApiSettings(BaseSettings):
     """Every field can be set from the environment, e.g. AGENTSIM_API_TOKEN, AGENTSIM_MAX_BODY_BYTES."""
@@ -25,6 +28,8 @@ class ApiSettings(BaseSettings):
     max_page_size: int = Field(default=500, ge=1)
     max_run_episodes: int = Field(default=10_000, ge=1, description="POST /runs planning more is refused (422)")
     max_active_runs: int = Field(default=4, ge=1, description="POST /runs beyond this many running ones gets a 429")
+    max_open_streams: int = Field(default=64, ge=1, le=10_000,
+                                  description="SSE streams open at once; one more gets a 503 with Retry-After")
     stream_poll_seconds: float = Field(default=0.1, gt=0, le=5)
     stream_idle_seconds: float = Field(
         default=900, gt=0, description="a stream of an episode with no new turn for this long ends")

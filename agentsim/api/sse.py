@@ -17,6 +17,43 @@ from agentsim.model.episode import EpisodeStatus
 from agentsim.store.browse import turns_after
 
 KEEPALIVE_SECONDS = 15.0  # a comment line now and then keeps proxies from closing a quiet stream
+MAX_EVENT_ID = 10**6  # turn indexes are far below this; a larger Last-Event-ID overflowed the query (a 500)
+
+
+class StreamSlots:
+    """How many streams are open: each polls the database, so their number is capped (max_open_streams).
+    Claimed when a stream is accepted, released when its generator ends (finished, idle or disconnected)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.open = 0
+
+    def claim(self) -> bool:
+        if self.open >= self.limit:
+            return False
+        self.open += 1
+        return True
+
+    def release(self) -> None:
+        self.open = max(0, self.open - 1)
+
+
+def parse_last_event_id(value: str | None) -> int:
+    """The turn index to resume after; -1 (from the start) for a header that is absent or not one of ours:
+    a reconnecting EventSource only ever sends back an id we sent."""
+    text = (value or "").strip()
+    if not text or len(text) > 7 or not text.lstrip("-").isdigit():
+        return -1
+    number = int(text)
+    return number if -1 <= number <= MAX_EVENT_ID else -1
+
+
+async def limited(events: AsyncIterator[str], slots: StreamSlots) -> AsyncIterator[str]:
+    try:
+        async for chunk in events:
+            yield chunk
+    finally:
+        slots.release()
 
 
 def event(data: str, *, name: str | None = None, event_id: int | None = None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agentsim.batch.lease import held
 from agentsim.batch.spec import BatchSpec, DoctorSpec, episode_key
 from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
 from agentsim.errors import UserError
@@ -21,7 +22,9 @@ from agentsim.model.catalogue import Catalogue
 from agentsim.model.episode import EpisodeResult, RunStatus, Termination
 from agentsim.model.rubric import RubricConfig
 from agentsim.model.spec import EpisodeSpec, JudgeSpec, RoleSpec
+from agentsim.secrets import redact_text
 from agentsim.store import runs
+from agentsim.store.leases import Lease
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,11 @@ def plan(spec: BatchSpec) -> list[PlannedEpisode]:
 async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = None,
                     on_progress: Callable[[Progress], None] | None = None,
                     stop: asyncio.Event | None = None, executor: str = "local",
-                    ray_address: str | None = None) -> BatchOutcome:
+                    ray_address: str | None = None, lease: Lease | None = None) -> BatchOutcome:
     """Start a new run (run_id None) or resume one. Returns when every planned episode is done, or after
     `stop` is set (episodes in flight are cancelled and recorded as aborted). `executor` is "local"
-    (asyncio in this process) or "ray" (Ray tasks, see ray_executor.py)."""
+    (asyncio in this process) or "ray" (Ray tasks, see ray_executor.py). The run's lease is taken first
+    (or `lease`, one the caller holds): a run another executor holds is refused with LeaseHeldError."""
     if executor not in {"local", "ray"}:
         raise UserError(f"unknown executor {executor!r}: use local or ray")
     if executor == "ray":
@@ -79,9 +83,18 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
     if run_id is None:
         run_id = uuid.uuid4().hex
         runs.create_run(run_id=run_id, name=spec.name, spec=spec.model_dump(mode="json"), db=db)
-    else:
-        runs.discard_unfinished(run_id, db=db)
-        runs.set_run_status(run_id, RunStatus.RUNNING, db=db)
+    stop = stop or asyncio.Event()
+    lost = asyncio.Event()  # set if another executor took the run over: stop, and leave its rows alone
+    async with held(run_id, db=db, lost=lost, lease=lease):
+        return await _execute(spec, db=db, run_id=run_id, on_progress=on_progress, stop=stop, lost=lost,
+                              executor=executor)
+
+
+async def _execute(spec: BatchSpec, *, db: str | Path, run_id: str, on_progress: Callable[[Progress], None] | None,
+                   stop: asyncio.Event, lost: asyncio.Event, executor: str) -> BatchOutcome:
+    """The run's work, under its lease: nobody else deletes or adds its episodes meanwhile."""
+    runs.discard_unfinished(run_id, db=db)
+    runs.set_run_status(run_id, RunStatus.RUNNING, db=db)
     todo = plan(spec)
     finished = runs.completed_keys(run_id, db=db)
     progress = Progress(total=len(todo), skipped=sum(p.key in finished for p in todo))
@@ -91,7 +104,7 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
 
     async def one(item: PlannedEpisode) -> None:
         async with limit:
-            if stop is not None and stop.is_set():
+            if stop.is_set() or lost.is_set():
                 return
             result = await _attempt(item, spec, run_id=run_id, db=db, rubric=rubric, catalogue=catalogue,
                                     progress=progress, remote=executor == "ray")
@@ -105,17 +118,17 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
                 on_progress(progress)
 
     tasks = [asyncio.create_task(one(item)) for item in todo]
-    watcher = asyncio.create_task(_cancel_on(stop, tasks)) if stop is not None else None
+    watcher = asyncio.create_task(_cancel_on(stop, lost, tasks))
     status = RunStatus.COMPLETED
     try:
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
-        if watcher:
-            watcher.cancel()
-        interrupted = stop is not None and stop.is_set()
+        watcher.cancel()
         left = len(todo) - progress.done
-        status = RunStatus.INTERRUPTED if interrupted else (RunStatus.COMPLETED if left == 0 else RunStatus.INCOMPLETE)
-        runs.set_run_status(run_id, status, db=db)
+        status = RunStatus.INTERRUPTED if stop.is_set() or lost.is_set() else (
+            RunStatus.COMPLETED if left == 0 else RunStatus.INCOMPLETE)
+        if not lost.is_set():  # the run is another executor's now: its status is theirs to write
+            runs.set_run_status(run_id, status, db=db)
     return BatchOutcome(run_id=run_id, progress=progress, status=status)
 
 
@@ -149,7 +162,7 @@ async def _attempt(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: st
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a crash of the episode itself (not a doctor_error): retry, bounded
-            message = f"{item.key}: attempt {attempt + 1}: {type(exc).__name__}: {exc}"
+            message = redact_text(f"{item.key}: attempt {attempt + 1}: {type(exc).__name__}: {exc}")
             progress.errors.append(message)
             if attempt < spec.retries:
                 runs.discard_unfinished(run_id, db=db, key=item.key)  # the retry replaces the crashed row
@@ -170,7 +183,12 @@ class _RemoteResult:
         return None
 
 
-async def _cancel_on(stop: asyncio.Event, tasks: list[asyncio.Task]) -> None:
-    await stop.wait()
+async def _cancel_on(stop: asyncio.Event, lost: asyncio.Event, tasks: list[asyncio.Task]) -> None:
+    waits = [asyncio.create_task(stop.wait()), asyncio.create_task(lost.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
     for task in tasks:
         task.cancel()

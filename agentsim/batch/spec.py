@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agentsim.errors import CaseFileError, UserError
+from agentsim.model.bounds import SEED_MAX, Seed
 from agentsim.model.case import Case
 
 
@@ -25,6 +24,13 @@ class DoctorSpec(BaseModel):
     @property
     def display(self) -> str:
         return self.label or (f"{self.name}@{self.model}" if self.model else self.name)
+
+    @model_validator(mode="after")
+    def _options_in_range(self) -> DoctorSpec:
+        from agentsim.agents.options import check_doctor_options
+
+        check_doctor_options(self.name, self.doctor_options())  # a ValueError names the option and its range
+        return self
 
     def doctor_options(self) -> dict[str, Any]:
         return {**self.options, **({"model": self.model} if self.model else {})}
@@ -45,7 +51,7 @@ class BatchSpec(BaseModel):
     gatekeeper_model: str | None = None
     judge_model: str | None = Field(default=None, description="an LLM judge scoring each episode beside the rubric")
     repeats: int = Field(default=1, ge=1, le=1000)
-    seed: int = 0
+    seed: Seed = 0
     max_turns: int = Field(default=20, ge=1, le=200)
     budget: float | None = Field(default=None, ge=0)
     concurrency: int = Field(default=4, ge=1, le=512)
@@ -65,11 +71,38 @@ class BatchSpec(BaseModel):
         return value
 
     @model_validator(mode="after")
+    def _seeds_in_range(self) -> BatchSpec:
+        if self.seed + self.repeats - 1 > SEED_MAX:  # repeat r runs seed + r
+            raise ValueError(f"seed {self.seed} with {self.repeats} repeats passes the largest seed, {SEED_MAX}")
+        return self
+
+    @model_validator(mode="after")
     def _unique_doctor_labels(self) -> BatchSpec:
         labels = [d.display for d in self.doctors]
         if len(set(labels)) != len(labels):
             raise ValueError("doctors must have distinct labels (set `label:` to tell two apart)")
         return self
+
+    def without_redacted(self) -> tuple[BatchSpec, list[str]]:
+        """The spec a resume runs, from the stored one: options whose secret was redacted are dropped, so the
+        agent takes them from the environment or the config file; returns the dropped fields' paths."""
+        from agentsim.secrets import REDACTED
+
+        dropped: list[str] = []
+        doctors = []
+        for i, doctor in enumerate(self.doctors):
+            kept = {k: v for k, v in doctor.options.items() if v != REDACTED}
+            dropped += [f"doctors[{i}].options.{k}" for k in doctor.options if k not in kept]
+            dropped += [f"doctors[{i}].{f}" for f, v in (("name", doctor.name), ("model", doctor.model))
+                        if REDACTED in (v or "")]
+            dropped += [f"doctors[{i}].options.{k}" for k, v in kept.items() if isinstance(v, str) and REDACTED in v]
+            doctors.append(doctor.model_copy(update={"options": kept}))
+        return self.model_copy(update={"doctors": doctors}), dropped
+
+    def episode_count(self, cases: list[Case]) -> int:
+        """How many episodes plan() would make, from the list lengths alone: a caller can refuse a spec
+        that expands to millions before building a single plan."""
+        return len(self.select_cases(cases)) * len(self.doctors) * len(self.personas) * self.repeats
 
     def select_cases(self, cases: list[Case]) -> list[Case]:
         chosen = [
@@ -86,14 +119,11 @@ class BatchSpec(BaseModel):
 
 def load_spec(path: Path) -> BatchSpec:
     """A YAML or JSON file; errors name the file and the field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"batch spec {path} not found") from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise CaseFileError(path, [f"cannot parse: {exc}"]) from None
+    from agentsim.cases.yamlio import read_document
+
+    if not path.is_file():
+        raise UserError(f"batch spec {path} not found")
+    data = read_document(path)
     if not isinstance(data, dict):
         raise CaseFileError(path, ["expected a mapping at the top level"])
     try:
@@ -104,7 +134,10 @@ def load_spec(path: Path) -> BatchSpec:
 
 
 def episode_key(*, case_id: str, doctor: str, persona: str | None, seed: int) -> str:
-    """What makes an episode unique within a run: resume skips keys already completed."""
-    return f"{case_id}|{doctor}|{persona or '-'}|{seed}"
+    """What makes an episode unique within a run: resume skips keys already completed. Stored, so a
+    doctor URL's credentials are left out (the same text the stored, redacted spec gives back)."""
+    from agentsim.secrets import redact_text
+
+    return f"{case_id}|{redact_text(doctor)}|{persona or '-'}|{seed}"
 
 

@@ -38,6 +38,8 @@ def lint_case(case: Case, catalogue: Catalogue | None) -> list[str]:
     for fact in case.patient.facts:
         for term in leaks(fact.text, names):
             problems.append(f"patient.facts[{fact.id}]: names the diagnosis ({term!r})")
+        for term in {t for alias in fact.aliases for t in leaks(alias, names)}:  # aliases reach replies too
+            problems.append(f"patient.facts[{fact.id}].aliases: names the diagnosis ({term!r})")
     for term in leaks(case.patient.opening_statement, names):
         problems.append(f"patient.opening_statement: names the diagnosis ({term!r})")
     for i, finding in enumerate(case.exam):

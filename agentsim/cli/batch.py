@@ -25,7 +25,8 @@ def batch(
 
     The spec is YAML or JSON: examples/batch.yaml shows and explains every field, and `agentsim schema batch`
     prints its JSON Schema. Exit codes: 0 every episode completed, 1 an episode failed or the run was
-    interrupted (resume it), 2 a bad spec or flag.
+    interrupted (resume it), 2 a bad spec or flag. Credentials are not stored with a run: a resume takes
+    them from the environment or agentsim.toml.
     """
     import asyncio
     import signal
@@ -45,6 +46,9 @@ def batch(
             raise UserError("usage: agentsim batch resume RUN_ID")
         run = get_run(run_id, db=url)
         spec, run_id = BatchSpec.model_validate(run.spec), run.id
+        spec, dropped = spec.without_redacted()
+        for field in dropped:  # secrets are never stored with a run: say where this resume takes them from
+            typer.echo(resume_secret_note(field), err=True)
     else:
         spec, run_id = load_spec(Path(target)), None
     if concurrency:
@@ -94,3 +98,15 @@ def failed_episodes(run_id: str, *, db: str) -> int:
 
     return sum(r.status == "failed" or r.termination in ("doctor_error", "aborted")
                for r in episode_records(run_id, db=db))
+
+
+def resume_secret_note(field: str) -> str:
+    from agentsim.llm.settings import key_source
+
+    if field.endswith(".api_key"):
+        source = key_source("doctor")
+        return (f"note: {field} is not stored with the run; using the key from {source}" if source else
+                f"note: {field} is not stored with the run and no key is set: set AGENTSIM_DOCTOR_API_KEY (or "
+                "AGENTSIM_API_KEY, or api_key in agentsim.toml), or the provider's own variable")
+    return (f"note: {field} held a credential that is not stored with the run; give it again through the "
+            "environment (e.g. AGENTSIM_API_BASE) if the resumed episodes need it")

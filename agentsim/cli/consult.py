@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from agentsim.model.bounds import SEED_MAX, SEED_MIN
+
 if TYPE_CHECKING:
     from agentsim.model.episode import EpisodeResult, Termination, Turn
 
@@ -44,7 +46,7 @@ def run(
     persona: Annotated[str | None, typer.Option(help="patient persona id (see personas/)")] = None,
     max_turns: Annotated[int, typer.Option(min=1, help="doctor turns; the last must be a diagnosis")] = 20,
     budget: Annotated[float | None, typer.Option(min=0, help="USD; when spent, the next turn must diagnose")] = None,
-    seed: Annotated[int, typer.Option(help="seed for persona noise")] = 0,
+    seed: Annotated[int, typer.Option(min=SEED_MIN, max=SEED_MAX, help="seed for persona noise")] = 0,
     db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
     = None,
     doctor_opt: Annotated[list[str] | None, typer.Option("--doctor-opt", help="key=value for the doctor")] = None,
@@ -61,6 +63,8 @@ def run(
         envvar="AGENTSIM_JUDGE_MODEL", help="litellm model for an LLM judge (recorded with the episode)")] = None,
     api_base: Annotated[str | None, typer.Option(
         envvar="AGENTSIM_API_BASE", help="base URL for every LLM role, e.g. http://localhost:8000/v1")] = None,
+    no_validate: Annotated[bool, typer.Option(
+        "--no-validate", help="run a case even if it fails the checks of `agentsim validate`")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of panels")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="only the final summary line")] = False,
 ) -> None:
@@ -80,6 +84,8 @@ def run(
         spent += turn.cost
         console.print(turn_panel(turn, spent=spent))
 
+    if not no_validate:
+        check_case(case)
     live = not (as_json or quiet)
     doctor, doctor_options = llm_role(doctor, "checklist", doctor_model, api_base, _parse_options(doctor_opt or []))
     patient, patient_options = llm_role(patient, "retrieval", patient_model, api_base,
@@ -104,6 +110,19 @@ def run(
         console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
         console.print(f"Replay with: agentsim replay {result.episode_id[:12]}" + (f" --db {db}" if db else ""))
     raise typer.Exit(run_exit_code(result.termination))
+
+
+def check_case(case: str) -> None:
+    """The checks of `agentsim validate` (e.g. a fact or an alias naming the diagnosis) before a run: a case
+    that fails them is refused, naming each problem, unless --no-validate."""
+    from agentsim.cases.library import load_case, load_catalogue
+    from agentsim.cases.lint import lint_case
+    from agentsim.errors import CaseFileError
+
+    loaded = load_case(case)
+    problems = lint_case(loaded, load_catalogue())
+    if problems:
+        raise CaseFileError(case, [*problems, "run it anyway with --no-validate"])
 
 
 def run_exit_code(termination: Termination) -> int:

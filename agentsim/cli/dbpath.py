@@ -19,7 +19,9 @@ def existing_db(db: str | None) -> str:
         if path and not Path(path).exists():
             hint = "" if db else " (the default; pass --db or set AGENTSIM_DB to read another)"
             raise UserError(f"no database at {path}{hint}: run `agentsim run` or `agentsim batch` to create one")
-    return url
+    from agentsim.store.db import reading_url
+
+    return reading_url(url)  # read-only: a reader works on a file it cannot write, and never writes one
 
 
 def check_prefix(ident: str, *, what: str = "id") -> str:

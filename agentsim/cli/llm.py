@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from agentsim.model.bounds import SEED_MAX, SEED_MIN
+
 
 def fake_llm(
     port: Annotated[int, typer.Option(min=0, max=65535, help="port to listen on")] = 8808,
@@ -18,7 +20,7 @@ def fake_llm(
              "bad_args,no_tool,nonsense,hallucinate,bad_json,disagree,ok (role:fault for one role, e.g. "
              "judge:disagree or panel_hypothesis:nonsense)")] = "",
     retry_after: Annotated[float, typer.Option(min=0, help="seconds sent in Retry-After with a 429")] = 1.0,
-    seed: Annotated[int, typer.Option(help="seed for random faults")] = 0,
+    seed: Annotated[int, typer.Option(min=SEED_MIN, max=SEED_MAX, help="seed for random faults")] = 0,
 ) -> None:
     """Serve a fake OpenAI-compatible LLM: scripted doctor, panel members, patient, examiner and judge, with
     fault injection.

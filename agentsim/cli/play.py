@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from agentsim.model.bounds import SEED_MAX, SEED_MIN
+
 if TYPE_CHECKING:
     from agentsim.model.case import Case
     from agentsim.model.episode import EpisodeResult, Turn
@@ -23,7 +25,7 @@ def play(
     difficulty: Annotated[int | None, typer.Option(min=1, max=3, help="with --random: only this difficulty")]
     = None,
     persona: Annotated[str | None, typer.Option(help="patient persona id (see personas/)")] = None,
-    seed: Annotated[int, typer.Option(help="seed for persona noise")] = 0,
+    seed: Annotated[int, typer.Option(min=SEED_MIN, max=SEED_MAX, help="seed for persona noise")] = 0,
     max_turns: Annotated[int, typer.Option(min=1, help="your turns; the last must be a diagnosis")]
     = HUMAN_MAX_TURNS,
     budget: Annotated[float | None, typer.Option(min=0, help="USD; when spent, the next turn must diagnose")] = None,

@@ -17,13 +17,18 @@ def serve(
 ) -> None:
     """Serve the REST API (runs, episodes, turns, scores, cases; docs at /docs) and the web viewer at /."""
     # the token comes from the environment only: a --token flag would show in `ps` and shell history
-    from agentsim.api.settings import ApiSettings
+    from agentsim.api.settings import MIN_PUBLIC_TOKEN_LENGTH, ApiSettings
     from agentsim.errors import UserError
 
     settings = ApiSettings(**({"db": db} if db else {}))
-    if settings.api_token is None and not is_loopback(host):
-        raise UserError(f"refusing to listen on {host} without AGENTSIM_API_TOKEN: set a token, "
-                        "or listen on 127.0.0.1")
+    if not is_loopback(host):
+        if settings.api_token is None:
+            raise UserError(f"refusing to listen on {host} without AGENTSIM_API_TOKEN: set a token, "
+                            "or listen on 127.0.0.1")
+        if len(settings.api_token.get_secret_value()) < MIN_PUBLIC_TOKEN_LENGTH:
+            raise UserError(f"refusing to listen on {host} with a short AGENTSIM_API_TOKEN: a token guarding a "
+                            f"public address needs at least {MIN_PUBLIC_TOKEN_LENGTH} characters "
+                            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
 
     import uvicorn
 

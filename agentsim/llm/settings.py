@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from agentsim.llm.errors import LLMConfigError
+from agentsim.model.bounds import SEED_MAX, SEED_MIN
 
 ROLES = ("doctor", "patient", "gatekeeper", "judge")
 CONFIG_FILE = "agentsim.toml"
@@ -52,14 +53,16 @@ class LLMSettings(BaseModel):
     model: str = Field(min_length=1, description="a litellm model string: openai/gpt-4o-mini, ollama/llama3.1")
     api_base: str | None = None
     api_key: SecretStr | None = None  # SecretStr: never printed, never stored with an episode
-    timeout: float = Field(default=60.0, gt=0, description="seconds per request")
-    max_retries: int = Field(default=3, ge=0, description="retries after the first attempt, transient errors only")
-    retry_base_delay: float = Field(default=1.0, ge=0, description="seconds; doubles each retry, with jitter")
-    retry_max_delay: float = Field(default=30.0, ge=0, description="cap on one wait, Retry-After included")
-    max_concurrency: int = Field(default=4, ge=1, description="requests in flight per model string")
-    temperature: float | None = None  # None: the provider's default (some models accept no other)
-    seed: int | None = None
-    max_tokens: int | None = Field(default=None, gt=0)
+    # every bound is documented in docs/limits-and-guarantees.md (a test compares the two)
+    timeout: float = Field(default=60.0, gt=0, le=600, description="seconds per request")
+    max_retries: int = Field(default=3, ge=0, le=10, description="retries after the first attempt, transient errors only")
+    retry_base_delay: float = Field(default=1.0, ge=0, le=60, description="seconds; doubles each retry, with jitter")
+    # at least 0.1 s: a zero cap made retries ignore Retry-After (690 provider calls in 15 s)
+    retry_max_delay: float = Field(default=30.0, ge=0.1, le=300, description="cap on one wait, Retry-After included")
+    max_concurrency: int = Field(default=4, ge=1, le=256, description="requests in flight per model string")
+    temperature: float | None = Field(default=None, ge=0, le=2)  # None: the provider's default
+    seed: int | None = Field(default=None, ge=SEED_MIN, le=SEED_MAX)
+    max_tokens: int | None = Field(default=None, gt=0, le=200_000)
 
     @classmethod
     def resolve(cls, role: str, options: Mapping[str, Any] | None = None, *,
@@ -89,9 +92,34 @@ class LLMSettings(BaseModel):
             where = ".".join(str(p) for p in first["loc"])
             raise LLMConfigError(f"bad LLM setting for the {role}: {where}: {first['msg']}") from None
 
+    @classmethod
+    def check_bounds(cls, options: Mapping[str, Any]) -> None:
+        """ValueError naming the first option out of its range, for the numeric settings among `options`:
+        a batch spec or an API body is refused at once, not episode by episode."""
+        numeric = {k: v for k, v in options.items()
+                   if k in cls.model_fields and k not in {"model", "api_base", "api_key"} and v not in (None, "")}
+        try:
+            cls.model_validate({"model": "bounds-check", **numeric})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise ValueError(f"option {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+
     def public(self) -> dict[str, Any]:
         """What may be logged with an episode: everything but the key."""
         return self.model_dump(mode="json", exclude={"api_key"}, exclude_none=True)
+
+
+def key_source(role: str, *, env: Mapping[str, str] | None = None) -> str | None:
+    """Where `role`'s API key would come from when no option gives it (None: nowhere agentsim reads)."""
+    env = os.environ if env is None else env
+    for name in (f"AGENTSIM_{role.upper()}_API_KEY", "AGENTSIM_API_KEY"):
+        if env.get(name):
+            return name
+    config = _load_config(env.get("AGENTSIM_CONFIG"))
+    section = config.get(role)
+    if (isinstance(section, dict) and section.get("api_key")) or config.get("api_key"):
+        return env.get("AGENTSIM_CONFIG") or CONFIG_FILE
+    return None
 
 
 def _load_config(path: str | Path | None) -> dict[str, Any]:

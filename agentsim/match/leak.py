@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from agentsim.match.text import informative_tokens
+from agentsim.match.text import informative_tokens, unicode_fold
 from agentsim.model.case import mention_pattern as _pattern
 
 WITHHELD = "[withheld]"  # kept for callers that test for the old marker; the filter never writes it
@@ -26,18 +26,23 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 def redact(text: str, terms: list[str]) -> tuple[str, list[str]]:
     """Rewrite every sentence that names a forbidden term; return the text and the terms that were found.
-    Longest terms go first so 'inferior STEMI' is judged whole, not as 'STEMI'."""
-    ordered = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-    hits = [t for t in ordered if _pattern(t).search(text)]
+    Longest terms go first so 'inferior STEMI' is judged whole, not as 'STEMI'. Matching is on the
+    Unicode-folded text (a zero-width space or an accent inside a term still matches); a reply that had
+    something withheld is returned in that folded form."""
+    by_fold = {unicode_fold(t): t for t in terms if t.strip()}
+    ordered = sorted(by_fold, key=len, reverse=True)
+    folded = unicode_fold(text)
+    hits = [t for t in ordered if _pattern(t).search(folded)]
     if not hits:
         return text, []
-    lines = [_rewrite_line(line, hits) for line in text.split("\n")]
+    lines = [_rewrite_line(line, hits) for line in folded.split("\n")]
     rewritten = "\n".join(line for line in lines if line is not None).strip()
-    return rewritten or NOTHING_LEFT, hits
+    return rewritten or NOTHING_LEFT, [by_fold[h] for h in hits]
 
 
 def leaks(text: str, terms: list[str]) -> list[str]:
-    return [t for t in terms if t.strip() and _pattern(t).search(text)]
+    folded = unicode_fold(text)
+    return [t for t in terms if t.strip() and _pattern(unicode_fold(t)).search(folded)]
 
 
 def _names(text: str, terms: list[str]) -> bool:

@@ -107,3 +107,17 @@ def split_questions(text: str) -> list[str]:
             keep_lead = lead.lower() not in {"also", "plus"}
             parts.append(f"{lead} {piece}" if keep_lead else piece)
     return [p.strip(" ,.;?!") for p in parts if p.strip(" ,.;?!")]
+
+
+def unicode_fold(text: str) -> str:
+    """One form for matching across Unicode tricks: compatibility forms folded (NFKC: full-width letters,
+    ligatures), format characters dropped (zero-width space and joiners, soft hyphen, bidi marks) and
+    combining marks dropped (an accent placed on a letter of a word still spells the word). Without it a
+    zero-width space inside a diagnosis slipped past the leak lint and the runtime filter."""
+    import unicodedata
+
+    if text.isascii():
+        return text  # the common case, and nothing to fold
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in {"Cf", "Mn", "Me"})
+    return unicodedata.normalize("NFKC", kept)

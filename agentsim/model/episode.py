@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agentsim.model.score import Score
 
@@ -78,12 +78,22 @@ class Turn(BaseModel):
 
 
 class AgentConfig(BaseModel):
+    """What an episode records about its agents: stored, exported and served, so never a credential (an
+    api_key option, user:password@ in an api_base or an agent URL)."""
+
     doctor: str
     patient: str
     gatekeeper: str
     judge: str = "rubric"
     models: dict[str, str] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("doctor", "patient", "gatekeeper", "judge", "models", "options")
+    @classmethod
+    def _no_secrets(cls, value: Any) -> Any:
+        from agentsim.secrets import redact
+
+        return redact(value)
 
 
 class EpisodeResult(BaseModel):
@@ -99,6 +109,13 @@ class EpisodeResult(BaseModel):
     error: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+    @field_validator("error")
+    @classmethod
+    def _no_credentials(cls, value: str | None) -> str | None:
+        from agentsim.secrets import redact_text
+
+        return redact_text(value) if value else value
 
     @property
     def diagnosis(self) -> str | None:

@@ -31,7 +31,7 @@ def get_episode_row(episode_id: str, *, db: str | Path | None = None) -> Episode
         if episode_id == "latest":
             row = s.exec(select(EpisodeRow).order_by(desc(EpisodeRow.started_at)).limit(1)).first()
         else:
-            row = by_id_or_prefix(s, EpisodeRow, episode_id)
+            row = by_id_or_prefix(s, EpisodeRow, episode_id, noun="episode")
         if row is None:
             raise NotFoundError(f"no episode {episode_id!r} in this database (see `agentsim episodes list`)")
         return row

@@ -15,8 +15,11 @@ from agentsim.store.tables import EpisodeRow, RunRow, ScoreRow, TurnRow, utcnow
 
 
 def create_run(*, run_id: str, name: str, spec: dict[str, Any], db: str | Path | None) -> RunRow:
+    """The spec is stored with its credentials redacted: a resume takes them from the environment."""
+    from agentsim.secrets import redact
+
     with session(db) as s:
-        row = RunRow(id=run_id, name=name, spec=spec, status=RunStatus.RUNNING)
+        row = RunRow(id=run_id, name=name, spec=redact(spec), status=RunStatus.RUNNING)
         s.add(row)
         s.commit()
         return row
@@ -24,7 +27,7 @@ def create_run(*, run_id: str, name: str, spec: dict[str, Any], db: str | Path |
 
 def get_run(run_id: str, *, db: str | Path | None) -> RunRow:
     with session(db) as s:
-        row = by_id_or_prefix(s, RunRow, run_id)
+        row = by_id_or_prefix(s, RunRow, run_id, noun="run")
         if row is None:
             raise NotFoundError(f"no run {run_id!r} in this database")
         return row
@@ -39,10 +42,26 @@ def list_runs(*, db: str | Path | None, limit: int = 50, offset: int = 0) -> lis
 def set_run_status(run_id: str, status: RunStatus, *, db: str | Path | None) -> None:
     with session(db) as s:
         row = s.get(RunRow, run_id)
-        row.status = status
+        row.status = str(status)
         row.finished_at = utcnow() if status != "running" else None
         s.add(row)
         s.commit()
+
+
+def reconcile_orphans(*, db: str | Path | None) -> list[str]:
+    """Runs marked running that no executor holds (no lease, or an expired one): their executor died (a
+    server restart, kill -9). Marked interrupted, so they can be resumed and their status is true."""
+    from agentsim.store.leases import holder
+
+    with session(db) as s:
+        running = list(s.exec(select(RunRow.id).where(RunRow.status == RunStatus.RUNNING.value)))
+    orphans = []
+    for run_id in running:
+        lease = holder(run_id, db=db)
+        if lease is None or not lease.live():
+            set_run_status(run_id, RunStatus.INTERRUPTED, db=db)
+            orphans.append(run_id)
+    return orphans
 
 
 def completed_keys(run_id: str, *, db: str | Path | None) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from agentsim.model.episode import utcnow
@@ -22,9 +22,28 @@ class RunRow(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
+class RunLeaseRow(SQLModel, table=True):
+    """Who executes a run: at most one row per run. The owner renews `expires_at` while it works; another
+    executor may take the run over only once that time has passed (see agentsim/store/leases.py)."""
+
+    __tablename__ = "run_leases"
+
+    run_id: str = Field(primary_key=True, foreign_key="runs.id")
+    owner: str
+    acquired_at: datetime = Field(default_factory=utcnow)
+    heartbeat_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+# a key completes at most once per run, whoever executes it: the database refuses a second completed row
+UNIQUE_COMPLETED_KEY = Index("uq_episodes_run_key_completed", "run_id", "key", unique=True,
+                             sqlite_where=text("status = 'completed'"),
+                             postgresql_where=text("status = 'completed'"))
+
+
 class EpisodeRow(SQLModel, table=True):
     __tablename__ = "episodes"
-    __table_args__ = (Index("ix_episodes_run_key", "run_id", "key"),)
+    __table_args__ = (Index("ix_episodes_run_key", "run_id", "key"), UNIQUE_COMPLETED_KEY)
 
     id: str = Field(primary_key=True)
     run_id: str | None = Field(default=None, foreign_key="runs.id", index=True)

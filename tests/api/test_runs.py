@@ -84,7 +84,8 @@ async def test_runs_and_episodes_are_paged(db_url, seeded):
         assert {r["id"] for r in first["items"] + rest["items"]} == {"run0", "run1", "run2"}
         detail = (await client.get("/runs/run0")).json()
         assert detail["progress"] == {"planned": 1, "done": 0, "failed": 0, "running": 0, "cost_usd": 0.0}
-        assert detail["status"] == "running" and detail["active"] is False  # recorded, not executing here
+        # recorded as running with no executor holding it: reconciled to interrupted when the server starts
+        assert detail["status"] == "interrupted" and detail["active"] is False
         assert (await client.post("/runs/run0/cancel")).status_code == 409
     async with api(ApiSettings(db=seeded.url)) as client:
         page = (await client.get(f"/episodes/{seeded.episode_id}/turns", params={"limit": 5, "offset": 5})).json()

@@ -25,7 +25,9 @@ VALID_PERSONA = yaml.safe_load((personas_dir() / "anxious-catastrophiser.yaml").
 VALID_RUBRIC = yaml.safe_load((rubrics_dir() / "default.yaml").read_text())
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                    st.text(max_size=30))
+                    st.text(max_size=30),
+                    # far past a seed's or an int column's range, and past Python's 4,300-digit parse limit
+                    st.integers(min_value=10**18, max_value=10**4000), st.just(2**63 - 1))
 json_like = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                           st.dictionaries(st.text(max_size=10), inner, max_size=4)),
                          max_leaves=12)

@@ -73,7 +73,7 @@ def test_validate_passes_on_everything_shipped():
     [(["run", "no-such-case"], "no case 'no-such-case'"),
      (["run", "../../etc/passwd"], "no case"),
      (["run", "chest-pain-stemi", "--doctor", "nobody"], "unknown doctor 'nobody'"),
-     (["replay", "ffffffffffff"], "no episode"),
+     (["replay", "ffffffffffff"], "no database at"),  # a reader never creates the missing x.db
      (["run", "chest-pain-stemi", "--persona", "nobody"], "no persona 'nobody'")],
 )
 def test_user_errors_exit_2_with_one_clear_line(tmp_path, args, message):

@@ -41,12 +41,14 @@ from typing import Annotated, Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
+from pydantic import ValidationError
 
 from agentsim.agents.base import Doctor, DoctorFailed, EpisodeAborted
 from agentsim.agents.doctor.llm import SETTING_KEYS, DoctorOutputError
 from agentsim.agents.doctor.llm_actions import FORCE_DIAGNOSIS, parse, tool_schemas
 from agentsim.agents.doctor.panel_members import MEMBERS, SCHEMAS, TITLES, PriceList
 from agentsim.agents.loading import as_flag
+from agentsim.agents.options import PanelOptions
 from agentsim.errors import FatalError, UserError
 from agentsim.llm.gateway import LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
@@ -104,9 +106,10 @@ class PanelDoctor(Doctor):
         self.budget_tracking = as_flag(budget_tracking)
         self.question_only = as_flag(question_only)
         self.use_tools = as_flag(tools)
-        self.max_rounds = int(max_rounds)
-        if self.max_rounds < 1:
-            raise UserError("the panel doctor's max_rounds must be at least 1")
+        try:
+            self.max_rounds = PanelOptions(max_rounds=max_rounds).max_rounds  # type: ignore[arg-type]
+        except ValidationError as exc:
+            raise UserError(f"the panel doctor's max_rounds: {exc.errors()[0]['msg']}") from None
         self.prompt_hash = prompt_set_hash()
         self.prices = PriceList()
         self.notes: list[str] = []

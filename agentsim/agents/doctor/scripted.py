@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from agentsim.agents.base import Doctor
@@ -25,13 +24,12 @@ class ScriptedDoctor(Doctor):
 
     @classmethod
     def from_file(cls, path: str | Path) -> ScriptedDoctor:
+        from agentsim.cases.yamlio import read_document
+
         path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise UserError(f"script {path} not found") from None
-        except yaml.YAMLError as exc:
-            raise UserError(f"script {path}: YAML syntax error: {exc}") from None
+        if not path.is_file():
+            raise UserError(f"script {path} not found")
+        data = read_document(path)
         items = data.get("actions") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise UserError(f"script {path}: expected a list of actions (or a mapping with `actions:`)")

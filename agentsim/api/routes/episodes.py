@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from agentsim.api import crud
-from agentsim.api.deps import DbDep, PageDep, SettingsDep
-from agentsim.api.errors import NOT_FOUND, not_found
+from agentsim.api.deps import DbDep, PageDep, SettingsDep, StreamsDep
+from agentsim.api.errors import NOT_FOUND, STREAMS_BUSY, not_found
 from agentsim.api.models import EpisodePublic, Page, TurnPublic
-from agentsim.api.sse import turn_events
+from agentsim.api.sse import limited, parse_last_event_id, turn_events
 from agentsim.model.score import Score
 from agentsim.store import browse
 
@@ -54,20 +54,25 @@ def get_score(episode_id: str, db: DbDep) -> Score:
 
 
 @router.get("/{episode_id}/stream", response_class=StreamingResponse, responses={
-    **NOT_FOUND, 200: {"content": {"text/event-stream": {"example": (
+    **NOT_FOUND, **STREAMS_BUSY, 200: {"content": {"text/event-stream": {"example": (
         'id: 0\ndata: {"index": 0, "role": "patient", "kind": "opening", "text": "..."}\n\n'
         'event: end\ndata: {"episode_id": "...", "status": "completed", "turns": 19}\n\n')}},
         "description": "one `data:` JSON turn per event, then `event: end`"}},
     summary="Stream an episode's turns as server-sent events, live or after the fact")
 async def stream_turns(
-    episode_id: str, db: DbDep, settings: SettingsDep,
-    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", description="resume after this turn")]
+    episode_id: str, db: DbDep, settings: SettingsDep, streams: StreamsDep,
+    last_event_id: Annotated[str | None, Header(
+        alias="Last-Event-ID", description="resume after this turn; an id the server never sent is ignored")]
     = None,
 ) -> StreamingResponse:
     """Sends every stored turn, then each new one as it is written (polled every ~100 ms), and ends with
-    `event: end` when the episode is no longer running. A finished episode streams all turns, then ends."""
+    `event: end` when the episode is no longer running. A finished episode streams all turns, then ends.
+    At most `max_open_streams` streams are open at once; one more is a 503 with Retry-After."""
     await run_in_threadpool(_episode_or_404, episode_id, db)
-    events = turn_events(episode_id, db=db, after_index=-1 if last_event_id is None else last_event_id,
+    if not streams.claim():
+        raise HTTPException(503, detail=f"{streams.limit} streams are open (the server's limit); retry shortly",
+                            headers={"Retry-After": "5"})
+    events = turn_events(episode_id, db=db, after_index=parse_last_event_id(last_event_id),
                          poll_seconds=settings.stream_poll_seconds, idle_seconds=settings.stream_idle_seconds)
-    return StreamingResponse(events, media_type="text/event-stream",
+    return StreamingResponse(limited(events, streams), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
