@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
 from agentsim.model.episode import TurnKind
+from agentsim.model.provenance import AnswerProvenance
 
 Action = Ask | Examine | Order | Diagnose
 
@@ -59,6 +60,7 @@ class AgentReply(BaseModel):
     cost: float = 0.0
     tokens_prompt: int = 0
     tokens_completion: int = 0
+    provenance: AnswerProvenance | None = None  # a patient's answer: why it said what it said
 
 
 @runtime_checkable

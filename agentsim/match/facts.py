@@ -1,9 +1,16 @@
-"""Map a patient-directed question to the case facts that answer it: slot cues + aliases + word overlap +
-semantic similarity. Deterministic for a given case and question."""
+"""Map a patient-directed question to the case facts that answer it: concepts (HPO and the lexicon) + slot cues
++ aliases + word overlap + semantic similarity, with the evidence for each. Deterministic for a given case and
+question.
+
+A fact is only a candidate when something ties it to the question (a shared concept, an alias, a shared content
+word, or its history slot being what the question asks about): embedding similarity alone ranks candidates but
+never makes one, so a question is never answered with a fact about something it did not ask.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -11,14 +18,20 @@ from agentsim.match.semantic import embed, similarities
 from agentsim.match.slots import SYMPTOM_SLOTS, detect_slots
 from agentsim.match.text import content_tokens, normalise, stem
 from agentsim.model.case import Fact, FactSlot
+from agentsim.model.provenance import Evidence, EvidenceKind
+from agentsim.vocab.concepts import ConceptHit, vocabulary
 
-# weights and thresholds tuned on bench/eval/patient_questions.yaml (see bench/README.md)
-W_ALIAS, W_SLOT, W_OVERLAP, W_SEMANTIC = 1.0, 0.8, 0.7, 0.9
+# weights and thresholds tuned on development questions only (bench/eval/ and the dev split; see bench/README.md)
+W_ALIAS, W_SLOT, W_OVERLAP, W_SEMANTIC, W_CONCEPT = 1.0, 0.8, 0.7, 0.9, 0.9
 THRESHOLD = 0.95
 KEEP_RATIO = 0.8
 MAX_FACTS = 3
 SLOT_ALONE = 0.75  # a slot cue this strong is enough on its own to pick that slot's best fact
-
+CONCEPT_MISS = 0.6  # the question names concepts some fact shares, but not this one
+# What a question is about: a symptom or finding (HPO, lay idioms) or a medicine. Body parts ("tummy") say where,
+# not what; history and social entries ("family", "a and e") name a topic the slot cues already cover.
+STRONG_KINDS = frozenset({"hpo", "idiom", "lay_link", "drug_class", "contraception", "otc"})
+SUBJECT_KINDS = STRONG_KINDS | {"body_part"}  # a fact that mentions none of these the question names is off-topic
 
 # Words that say "a symptom" without saying which: sharing only these is no evidence of the right fact
 # ("any chest pain?" must not be answered with the abdominal pain).
@@ -32,6 +45,46 @@ GENERIC = frozenset(
 class FactMatch:
     fact: Fact
     score: float
+    evidence: tuple[Evidence, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class QuestionConcepts:
+    hits: tuple[ConceptHit, ...]
+
+    @property
+    def strong(self) -> frozenset[str]:
+        return frozenset(h.concept for h in self.hits if _kind(h.concept) in STRONG_KINDS)
+
+    @property
+    def subject(self) -> frozenset[str]:
+        return frozenset(h.concept for h in self.hits if _kind(h.concept) in SUBJECT_KINDS)
+
+    @property
+    def all(self) -> frozenset[str]:
+        return frozenset(h.concept for h in self.hits)
+
+
+def _kind(concept: str) -> str:
+    if concept.startswith("HP:"):
+        return "hpo"
+    entry = vocabulary().lexicon.get(concept)
+    return entry.kind if entry else "unknown"
+
+
+@lru_cache(maxsize=8192)
+def fact_concepts(text: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    """Concepts a fact is about, from its text and aliases. Cached by content, so a case file's facts are tagged
+    once per process per version of the file."""
+    vocab = vocabulary()
+    found = {h.concept for h in vocab.tag(text)}
+    for alias in aliases:
+        found.update(h.concept for h in vocab.tag(alias))
+    return frozenset(found)
+
+
+def question_concepts(question: str) -> QuestionConcepts:
+    return QuestionConcepts(tuple(vocabulary().tag(question)))
 
 
 @dataclass
@@ -40,20 +93,21 @@ class _Entry:
     aliases_norm: list[str]
     alias_stems: list[str | None]  # the stem of each one-word alias worth folding, else None
     stems: frozenset[str]
+    concepts: frozenset[str]
 
 
 class FactIndex:
     def __init__(self, facts: list[Fact]):
-        self.entries = [
-            _Entry(
+        self.entries = []
+        for f in facts:
+            aliases = [normalise(a) for a in f.aliases if normalise(a)]
+            self.entries.append(_Entry(
                 fact=f,
-                aliases_norm=[normalise(a) for a in f.aliases if normalise(a)],
-                alias_stems=[stem(normalise(a)) if " " not in normalise(a) and len(normalise(a)) > 3 else None
-                             for a in f.aliases if normalise(a)],
+                aliases_norm=aliases,
+                alias_stems=[stem(a) if " " not in a and len(a) > 3 else None for a in aliases],
                 stems=frozenset(stem(t) for t in content_tokens(" ".join([f.text, *f.aliases])) if t not in GENERIC),
-            )
-            for f in facts
-        ]
+                concepts=fact_concepts(f.text, tuple(f.aliases)),
+            ))
         self._matrix: np.ndarray | None = None
 
     @property
@@ -62,26 +116,54 @@ class FactIndex:
             self._matrix = embed([f"{e.fact.text} {' '.join(e.fact.aliases)}" for e in self.entries])
         return self._matrix
 
-    def match(self, question: str) -> tuple[list[FactMatch], set[FactSlot]]:
-        """The facts that answer `question` (best first) and the history slots it asked about."""
-        slots = detect_slots(question)
+    def match(self, question: str, *, slots: dict[FactSlot, float] | None = None,
+              concepts: QuestionConcepts | None = None) -> tuple[list[FactMatch], set[FactSlot]]:
+        """The facts that answer `question` (best first) and the history slots it asked about. `slots` (from the
+        inquiry classifier) replaces the raw slot cues when given."""
+        slots = detect_slots(question) if slots is None else slots
+        concepts = question_concepts(question) if concepts is None else concepts
         q_norm = normalise(question)
         q_stems = {stem(t) for t in content_tokens(question) if t not in GENERIC}
         q_word_stems = {stem(t) for t in q_norm.split()}
         padded = f" {q_norm} "
         sims = similarities(question, self.matrix)
+        strong = concepts.strong
+        any_shares = any(e.concepts & strong for e in self.entries)
         scored: list[FactMatch] = []
         for i, entry in enumerate(self.entries):
-            alias = max((self._alias_strength(a, s, padded, q_word_stems)
-                         for a, s in zip(entry.aliases_norm, entry.alias_stems, strict=True)), default=0.0)
+            evidence: list[Evidence] = []
+            alias, alias_label = 0.0, ""
+            for a, s in zip(entry.aliases_norm, entry.alias_stems, strict=True):
+                strength = self._alias_strength(a, s, padded, q_word_stems)
+                if strength > alias:
+                    alias, alias_label = strength, a
+            shared = entry.concepts & concepts.all
+            shared_strong = shared & strong
+            concept = 1.0 if shared_strong else (0.4 if shared else 0.0)
             slot = slots.get(entry.fact.slot, 0.0)
             overlap = len(q_stems & entry.stems) / len(q_stems) if q_stems else 0.0
             sem = max(0.0, float(sims[i]))
-            score = W_ALIAS * alias + W_SLOT * slot + W_OVERLAP * overlap + W_SEMANTIC * sem
+            if not (alias or concept or overlap or slot):
+                continue  # nothing ties this fact to the question
+            if concepts.subject and not (alias or concept or overlap):
+                continue  # the question names something ("your eyesight") this fact does not mention
+            score = W_ALIAS * alias + W_SLOT * slot + W_OVERLAP * overlap + W_SEMANTIC * sem + W_CONCEPT * concept
             # a pertinent negative is only right when the question names the thing it denies
-            if entry.fact.slot in SYMPTOM_SLOTS and alias == 0.0 and overlap == 0.0:
+            if entry.fact.slot in SYMPTOM_SLOTS and alias == 0.0 and overlap == 0.0 and not shared_strong:
                 score *= 0.6
-            scored.append(FactMatch(entry.fact, score))
+            if strong and any_shares and not shared_strong and slot < SLOT_ALONE:
+                score *= CONCEPT_MISS
+            for cid in sorted(shared):
+                evidence.append(Evidence(kind=EvidenceKind.CONCEPT, score=1.0 if cid in strong else 0.4,
+                                         concept=cid, label=vocabulary().name(cid)))
+            if alias:
+                evidence.append(Evidence(kind=EvidenceKind.ALIAS, score=alias, label=alias_label))
+            if overlap:
+                evidence.append(Evidence(kind=EvidenceKind.OVERLAP, score=round(overlap, 3)))
+            if slot:
+                evidence.append(Evidence(kind=EvidenceKind.INQUIRY, score=round(slot, 3), label=entry.fact.slot.value))
+            evidence.append(Evidence(kind=EvidenceKind.SEMANTIC, score=round(sem, 3)))
+            scored.append(FactMatch(entry.fact, round(score, 4), tuple(evidence)))
         scored.sort(key=lambda m: (-m.score, m.fact.id))
         keep: list[FactMatch] = []
         if scored and scored[0].score >= THRESHOLD:
@@ -89,10 +171,10 @@ class FactIndex:
             keep = [m for m in scored if m.score >= max(THRESHOLD, KEEP_RATIO * best)][:MAX_FACTS]
         # "What brought you in?" names no symptom but plainly asks for a history slot: answer with that
         # slot's best fact. Symptom slots are left out: "any rash?" must not be answered with another symptom.
-        for slot, strength in slots.items():
-            if strength < SLOT_ALONE or slot in SYMPTOM_SLOTS or any(m.fact.slot is slot for m in keep):
+        for slot_kind, strength in slots.items():
+            if strength < SLOT_ALONE or slot_kind in SYMPTOM_SLOTS or any(m.fact.slot is slot_kind for m in keep):
                 continue
-            best_of_slot = next((m for m in scored if m.fact.slot is slot), None)
+            best_of_slot = next((m for m in scored if m.fact.slot is slot_kind), None)
             if best_of_slot is not None and len(keep) < MAX_FACTS:
                 keep.append(best_of_slot)
         return keep, set(slots)

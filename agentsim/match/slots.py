@@ -117,14 +117,14 @@ SOCIAL_SLOTS = frozenset({S.SMOKING, S.ALCOHOL, S.DRUGS, S.OCCUPATION, S.HOME, S
 
 _BROAD_SOCIAL = ("social history", "lifestyle", "habits", "social situation")
 
-# Normalised cues, built once and indexed by their first three letters: a question checks only the cues
+# Normalised cues, built once and indexed by the first three letters of their first word: a question checks only the cues
 # that could start at one of its words.
 _CUES: dict[str, list[tuple[str, S]]] = {}
 for _slot, _cues in SLOT_CUES.items():
     for _cue in _cues:
         _norm = normalise(_cue)
         if _norm:
-            _CUES.setdefault(_norm[:3], []).append((_norm, _slot))
+            _CUES.setdefault(_norm.split()[0][:3], []).append((_norm, _slot))
 
 
 def detect_slots(question: str) -> dict[S, float]:

@@ -40,6 +40,7 @@ class LexiconEntry:
     kind: str
     terms: tuple[str, ...]
     hpo: tuple[str, ...]
+    inquiry: str | None  # an InquiryType value: what a question naming this entry asks about
 
 
 def fold(phrase: str) -> str:
@@ -105,12 +106,18 @@ class Vocabulary:
         return hits
 
 
+_DEFAULT_INQUIRY = {"drug_class": "medications", "contraception": "medications", "otc": "medications",
+                    "idiom": "specific_symptom", "lay_link": "specific_symptom"}
+
+
 def load_lexicon(path: Path = LEXICON) -> list[LexiconEntry]:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     entries = []
     for raw in data["entries"]:
         terms = tuple(dict.fromkeys(t for t in (normalise(str(x)) for x in raw["terms"]) if t))
-        entries.append(LexiconEntry(id=raw["id"], kind=raw["kind"], terms=terms, hpo=tuple(raw.get("hpo", ()))))
+        inquiry = raw.get("inquiry", _DEFAULT_INQUIRY.get(raw["kind"]))
+        entries.append(LexiconEntry(id=raw["id"], kind=raw["kind"], terms=terms, hpo=tuple(raw.get("hpo", ())),
+                                    inquiry=inquiry))
     return entries
 
 
