@@ -31,7 +31,14 @@ CONCEPT_MISS = 0.6  # the question names concepts some fact shares, but not this
 # What a question is about: a symptom or finding (HPO, lay idioms) or a medicine. Body parts ("tummy") say where,
 # not what; history and social entries ("family", "a and e") name a topic the slot cues already cover.
 STRONG_KINDS = frozenset({"hpo", "idiom", "lay_link", "drug_class", "contraception", "otc"})
-SUBJECT_KINDS = STRONG_KINDS | {"body_part"}  # a fact that mentions none of these the question names is off-topic
+SUBJECT_KINDS = STRONG_KINDS | {"body_part"}
+SOCRATES_SLOTS = frozenset({FactSlot.SITE, FactSlot.ONSET, FactSlot.CHARACTER, FactSlot.RADIATION, FactSlot.TIMING,
+                            FactSlot.EXACERBATING_RELIEVING, FactSlot.SEVERITY})  # they describe the complaint
+_WEIGHT_BY_KIND = {"history": 0.7, "social": 0.7, "body_part": 0.4}  # a shared concept of a weaker kind
+# parts of the history that answer no symptom question unless they name the symptom asked about
+# ("any tummy pain?" is not answered by the injections given in the tummy)
+TOPIC_SLOTS = frozenset({FactSlot.MEDICATIONS, FactSlot.ALLERGIES, FactSlot.FAMILY_HISTORY,
+                         FactSlot.PAST_SURGICAL_HISTORY, *(s for s in FactSlot if s.value.startswith("social_"))})  # a fact that mentions none of these the question names is off-topic
 
 # Words that say "a symptom" without saying which: sharing only these is no evidence of the right fact
 # ("any chest pain?" must not be answered with the abdominal pain).
@@ -129,6 +136,7 @@ class FactIndex:
         sims = similarities(question, self.matrix)
         strong = concepts.strong
         any_shares = any(e.concepts & strong for e in self.entries)
+        symptom_asked = any(c.startswith("HP:") or _kind(c) in {"idiom", "lay_link"} for c in strong)
         scored: list[FactMatch] = []
         for i, entry in enumerate(self.entries):
             evidence: list[Evidence] = []
@@ -139,14 +147,17 @@ class FactIndex:
                     alias, alias_label = strength, a
             shared = entry.concepts & concepts.all
             shared_strong = shared & strong
-            concept = 1.0 if shared_strong else (0.4 if shared else 0.0)
+            concept = 1.0 if shared_strong else max((_WEIGHT_BY_KIND.get(_kind(c), 0.4) for c in shared), default=0.0)
             slot = slots.get(entry.fact.slot, 0.0)
             overlap = len(q_stems & entry.stems) / len(q_stems) if q_stems else 0.0
             sem = max(0.0, float(sims[i]))
             if not (alias or concept or overlap or slot):
                 continue  # nothing ties this fact to the question
-            if concepts.subject and not (alias or concept or overlap):
+            if concepts.subject and not (alias or concept or overlap) and not (
+                    entry.fact.slot in SOCRATES_SLOTS and slot >= SLOT_ALONE):
                 continue  # the question names something ("your eyesight") this fact does not mention
+            if entry.fact.slot in TOPIC_SLOTS and symptom_asked and not shared_strong and alias < 0.8 and slot == 0.0:
+                continue
             score = W_ALIAS * alias + W_SLOT * slot + W_OVERLAP * overlap + W_SEMANTIC * sem + W_CONCEPT * concept
             # a pertinent negative is only right when the question names the thing it denies
             if entry.fact.slot in SYMPTOM_SLOTS and alias == 0.0 and overlap == 0.0 and not shared_strong:
@@ -154,7 +165,8 @@ class FactIndex:
             if strong and any_shares and not shared_strong and slot < SLOT_ALONE:
                 score *= CONCEPT_MISS
             for cid in sorted(shared):
-                evidence.append(Evidence(kind=EvidenceKind.CONCEPT, score=1.0 if cid in strong else 0.4,
+                evidence.append(Evidence(kind=EvidenceKind.CONCEPT, score=1.0 if cid in strong else
+                                         _WEIGHT_BY_KIND.get(_kind(cid), 0.4),
                                          concept=cid, label=vocabulary().name(cid)))
             if alias:
                 evidence.append(Evidence(kind=EvidenceKind.ALIAS, score=alias, label=alias_label))

@@ -22,6 +22,7 @@ from agentsim.vocab.concepts import vocabulary
 NEXT_SYMPTOMS = 2  # "anything else?" tells at most this many untold symptoms per turn
 _NEGATIVE_START = re.compile(r"^(no\b|not\b|never\b|nothing\b|none\b|i (?:have not|haven't|don't|do not|didn't|"
                              r"did not|am not|'m not)|i've (?:not|never)|i'm not|there's no|there is no)", re.I)
+_NEGATION = re.compile(r"\b(no|not|never|nothing|none|n't)\b|n't\b", re.I)
 _YES_NO = re.compile(r"^(any|do|does|did|have|has|had|are|is|was|were|can|could|ever|you|no)\b", re.I)
 
 
@@ -106,7 +107,8 @@ class AnswerPolicy:
         """Symptoms the patient has, most relevant first: associated symptoms as the case lists them, then other
         positive review-of-systems facts."""
         assoc = [f for f in self.facts if f.slot is FactSlot.ASSOCIATED_SYMPTOMS and not is_negative(f)]
-        ros = [f for f in self.facts if f.slot.value.startswith("ros_") and not is_negative(f)]
+        ros = [f for f in self.facts if f.slot.value.startswith("ros_") and not is_negative(f)
+               and not _NEGATION.search(f.text)]
         return assoc + ros
 
     def _demographics(self, fields: list[str], prov: PartProvenance) -> PartDecision:
