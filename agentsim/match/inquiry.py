@@ -109,3 +109,14 @@ def classify(question: str, *, names_symptom: bool = False) -> list[tuple[I, flo
     if I.ANYTHING_ELSE in found and any(k in TOPICS or k is I.SPECIFIC_SYMPTOM for k in found):
         del found[I.ANYTHING_ELSE]  # "any other medical problems?" is about the history, not "anything else?"
     return sorted(found.items(), key=lambda kv: (-kv[1], list(I).index(kv[0])))
+
+
+# medical-history cues that say "have you had X" without saying X is an illness
+_GENERIC_HISTORY = frozenset(normalise(c) for c in (
+    "ever had", "do you have any", "any problems with your", "any history", "long term", "long-term", "chronic"))
+_SPECIFIC_HISTORY = tuple(normalise(c) for c in SLOT_CUES[S.PAST_MEDICAL_HISTORY] if normalise(c) not in _GENERIC_HISTORY)
+
+
+def only_generic_history_cues(question: str) -> bool:
+    """True when the question's only medical-history cues are generic ones ('ever had', 'do you have any')."""
+    return not _has(f" {normalise(question)} ", _SPECIFIC_HISTORY)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from agentsim.match.facts import FactIndex, FactMatch, QuestionConcepts, question_concepts
-from agentsim.match.inquiry import SLOT_INQUIRY, classify, demographic_fields
+from agentsim.match.inquiry import SLOT_INQUIRY, TOPICS, classify, demographic_fields, only_generic_history_cues
 from agentsim.match.slots import detect_slots
 from agentsim.model.case import Demographics, Fact, FactSlot, Sex
 from agentsim.model.provenance import AnswerAct, Evidence, EvidenceKind, FactUse, InquiryType, PartProvenance
@@ -75,11 +75,14 @@ class AnswerPolicy:
         if InquiryType.ANYTHING_ELSE in strengths and not concepts.strong:
             return self._anything_else(told, prov)
         slots = {s: v for s, v in detect_slots(part).items() if SLOT_INQUIRY.get(s) in strengths}
+        if named & TOPICS - {InquiryType.PAST_MEDICAL_HISTORY} and only_generic_history_cues(part):
+            # "ever had your gallbladder out?" names surgery: the generic "ever had" is no medical-history question
+            slots.pop(FactSlot.PAST_MEDICAL_HISTORY, None)
         matches, _ = self.index.match(part, slots=slots, concepts=concepts)
         if InquiryType.LAY_UNKNOWABLE in strengths:
             # only a fact the question names outright (an alias or a concept) is something the patient was told
             matches = [m for m in matches if any(e.kind in (EvidenceKind.ALIAS, EvidenceKind.CONCEPT)
-                                                 and e.score >= 0.8 for e in m.evidence)]
+                                                 and e.score >= 1.0 for e in m.evidence)]
             if not matches:
                 prov.act = AnswerAct.UNKNOWABLE
                 return PartDecision(AnswerAct.UNKNOWABLE, prov)
