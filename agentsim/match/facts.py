@@ -30,7 +30,10 @@ SLOT_ALONE = 0.75  # a slot cue this strong is enough on its own to pick that sl
 CONCEPT_MISS = 0.6  # the question names concepts some fact shares, but not this one
 # What a question is about: a symptom or finding (HPO, lay idioms) or a medicine. Body parts ("tummy") say where,
 # not what; history and social entries ("family", "a and e") name a topic the slot cues already cover.
-STRONG_KINDS = frozenset({"hpo", "idiom", "lay_link", "drug_class", "contraception", "otc"})
+STRONG_KINDS = frozenset({"hpo", "idiom", "lay_link", "drug_class", "contraception", "otc", "procedure"})
+# kinds whose items exclude each other: a fact naming another operation or another drug class does not answer
+# a question about this one ("your gallbladder out?" is not answered by the hysterectomy)
+EXCLUSIVE_KINDS = frozenset({"procedure", "drug_class"})
 SUBJECT_KINDS = STRONG_KINDS | {"body_part"}
 SOCRATES_SLOTS = frozenset({FactSlot.SITE, FactSlot.ONSET, FactSlot.CHARACTER, FactSlot.RADIATION, FactSlot.TIMING,
                             FactSlot.EXACERBATING_RELIEVING, FactSlot.SEVERITY})  # they describe the complaint
@@ -136,6 +139,7 @@ class FactIndex:
         sims = similarities(question, self.matrix)
         strong = concepts.strong
         any_shares = any(e.concepts & strong for e in self.entries)
+        exclusive = {_kind(c) for c in strong} & EXCLUSIVE_KINDS
         symptom_asked = any(c.startswith("HP:") or _kind(c) in {"idiom", "lay_link"} for c in strong)
         scored: list[FactMatch] = []
         for i, entry in enumerate(self.entries):
@@ -156,6 +160,9 @@ class FactIndex:
             if concepts.subject and not (alias or concept or overlap) and not (
                     entry.fact.slot in SOCRATES_SLOTS and slot >= SLOT_ALONE):
                 continue  # the question names something ("your eyesight") this fact does not mention
+            if exclusive and not shared_strong and alias < 1.0 and any(
+                    _kind(c) in exclusive for c in entry.concepts):
+                continue
             if entry.fact.slot in TOPIC_SLOTS and symptom_asked and not shared_strong and alias < 0.8 and slot == 0.0:
                 continue
             score = W_ALIAS * alias + W_SLOT * slot + W_OVERLAP * overlap + W_SEMANTIC * sem + W_CONCEPT * concept

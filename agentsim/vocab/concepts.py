@@ -107,7 +107,7 @@ class Vocabulary:
 
 
 _DEFAULT_INQUIRY = {"drug_class": "medications", "contraception": "medications", "otc": "medications",
-                    "idiom": "specific_symptom", "lay_link": "specific_symptom"}
+                    "idiom": "specific_symptom", "lay_link": "specific_symptom", "procedure": "past_surgical_history"}
 
 
 def load_lexicon(path: Path = LEXICON) -> list[LexiconEntry]:

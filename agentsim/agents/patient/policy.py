@@ -39,6 +39,14 @@ def is_negative(fact: Fact) -> bool:
     return fact.slot is FactSlot.PERTINENT_NEGATIVE or bool(_NEGATIVE_START.match(fact.text))
 
 
+def symptoms_to_volunteer(facts: list[Fact]) -> list[Fact]:
+    """Symptoms the patient has, most relevant first: associated symptoms as the case lists them, then other
+    positive review-of-systems facts. What "anything else?" works through."""
+    assoc = [f for f in facts if f.slot is FactSlot.ASSOCIATED_SYMPTOMS and not is_negative(f)]
+    ros = [f for f in facts if f.slot.value.startswith("ros_") and not is_negative(f) and not _NEGATION.search(f.text)]
+    return assoc + ros
+
+
 def concept_inquiries(concepts: QuestionConcepts) -> set[InquiryType]:
     vocab = vocabulary()
     found: set[InquiryType] = set()
@@ -107,12 +115,7 @@ class AnswerPolicy:
         return PartDecision(AnswerAct.NEXT_SYMPTOMS, prov, facts=untold)
 
     def symptom_order(self) -> list[Fact]:
-        """Symptoms the patient has, most relevant first: associated symptoms as the case lists them, then other
-        positive review-of-systems facts."""
-        assoc = [f for f in self.facts if f.slot is FactSlot.ASSOCIATED_SYMPTOMS and not is_negative(f)]
-        ros = [f for f in self.facts if f.slot.value.startswith("ros_") and not is_negative(f)
-               and not _NEGATION.search(f.text)]
-        return assoc + ros
+        return symptoms_to_volunteer(self.facts)
 
     def _demographics(self, fields: list[str], prov: PartProvenance) -> PartDecision:
         texts, told = [], []
