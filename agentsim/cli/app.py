@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from agentsim.cli import batch, cases, consult, doctors, episodes, judge, llm, play, report, serve
+from agentsim.cli import audit, batch, cases, consult, doctors, episodes, judge, llm, play, report, serve
 
 app = typer.Typer(
     name="agentsim",
@@ -21,6 +21,7 @@ app.add_typer(episodes.app, name="episodes")
 app.add_typer(doctors.app, name="doctors")
 app.add_typer(doctors.schema_app, name="schema")
 app.add_typer(judge.app, name="judge")
+app.add_typer(audit.app, name="audit")
 app.command("validate")(cases.validate)
 app.command("run")(consult.run)
 app.command("play")(play.play)

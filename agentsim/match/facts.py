@@ -9,7 +9,7 @@ never makes one, so a question is never answered with a fact about something it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -55,7 +55,29 @@ GENERIC = frozenset(
 class FactMatch:
     fact: Fact
     score: float
-    evidence: tuple[Evidence, ...] = field(default=())
+    # what tied the fact to the question; turned into Evidence models only for the facts told (the hot path
+    # scores every fact of the case on every question)
+    shared: frozenset[str] = frozenset()
+    strong: frozenset[str] = frozenset()
+    alias: float = 0.0
+    alias_label: str = ""
+    overlap: float = 0.0
+    slot: float = 0.0
+    semantic: float = 0.0
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        out = [Evidence(kind=EvidenceKind.CONCEPT, score=1.0 if cid in self.strong else
+                        _WEIGHT_BY_KIND.get(_kind(cid), 0.4), concept=cid, label=vocabulary().name(cid))
+               for cid in sorted(self.shared)]
+        if self.alias:
+            out.append(Evidence(kind=EvidenceKind.ALIAS, score=self.alias, label=self.alias_label))
+        if self.overlap:
+            out.append(Evidence(kind=EvidenceKind.OVERLAP, score=round(self.overlap, 3)))
+        if self.slot:
+            out.append(Evidence(kind=EvidenceKind.INQUIRY, score=round(self.slot, 3), label=self.fact.slot.value))
+        out.append(Evidence(kind=EvidenceKind.SEMANTIC, score=round(self.semantic, 3)))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -75,6 +97,7 @@ class QuestionConcepts:
         return frozenset(h.concept for h in self.hits)
 
 
+@lru_cache(maxsize=65536)
 def _kind(concept: str) -> str:
     if concept.startswith("HP:"):
         return "hpo"
@@ -134,22 +157,26 @@ class FactIndex:
         concepts = question_concepts(question) if concepts is None else concepts
         q_norm = normalise(question)
         q_stems = {stem(t) for t in content_tokens(question) if t not in GENERIC}
-        q_word_stems = {stem(t) for t in q_norm.split()}
-        padded = f" {q_norm} "
+        words = q_norm.split()
+        q_word_stems = {stem(t) for t in words}
+        # every run of up to four words: an alias matches whole words when it is one of these
+        q_grams = {" ".join(words[i:i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)}
         sims = similarities(question, self.matrix)
         strong = concepts.strong
+        named = concepts.all
+        subject = concepts.subject
         any_shares = any(e.concepts & strong for e in self.entries)
         exclusive = {_kind(c) for c in strong} & EXCLUSIVE_KINDS
         symptom_asked = any(c.startswith("HP:") or _kind(c) in {"idiom", "lay_link"} for c in strong)
         scored: list[FactMatch] = []
         for i, entry in enumerate(self.entries):
-            evidence: list[Evidence] = []
             alias, alias_label = 0.0, ""
             for a, s in zip(entry.aliases_norm, entry.alias_stems, strict=True):
-                strength = self._alias_strength(a, s, padded, q_word_stems)
+                strength = _alias_strength(a, s, q_grams, q_word_stems, padded_long=len(a.split()) > 4,
+                                           padded=f" {q_norm} ")
                 if strength > alias:
                     alias, alias_label = strength, a
-            shared = entry.concepts & concepts.all
+            shared = entry.concepts & named
             shared_strong = shared & strong
             concept = 1.0 if shared_strong else max((_WEIGHT_BY_KIND.get(_kind(c), 0.4) for c in shared), default=0.0)
             slot = slots.get(entry.fact.slot, 0.0)
@@ -157,7 +184,7 @@ class FactIndex:
             sem = max(0.0, float(sims[i]))
             if not (alias or concept or overlap or slot):
                 continue  # nothing ties this fact to the question
-            if concepts.subject and not (alias or concept or overlap) and not (
+            if subject and not (alias or concept or overlap) and not (
                     entry.fact.slot in SOCRATES_SLOTS and slot >= SLOT_ALONE):
                 continue  # the question names something ("your eyesight") this fact does not mention
             if exclusive and not shared_strong and alias < 1.0 and any(
@@ -171,18 +198,8 @@ class FactIndex:
                 score *= 0.6
             if strong and any_shares and not shared_strong and slot < SLOT_ALONE:
                 score *= CONCEPT_MISS
-            for cid in sorted(shared):
-                evidence.append(Evidence(kind=EvidenceKind.CONCEPT, score=1.0 if cid in strong else
-                                         _WEIGHT_BY_KIND.get(_kind(cid), 0.4),
-                                         concept=cid, label=vocabulary().name(cid)))
-            if alias:
-                evidence.append(Evidence(kind=EvidenceKind.ALIAS, score=alias, label=alias_label))
-            if overlap:
-                evidence.append(Evidence(kind=EvidenceKind.OVERLAP, score=round(overlap, 3)))
-            if slot:
-                evidence.append(Evidence(kind=EvidenceKind.INQUIRY, score=round(slot, 3), label=entry.fact.slot.value))
-            evidence.append(Evidence(kind=EvidenceKind.SEMANTIC, score=round(sem, 3)))
-            scored.append(FactMatch(entry.fact, round(score, 4), tuple(evidence)))
+            scored.append(FactMatch(entry.fact, round(score, 4), shared=shared, strong=shared_strong, alias=alias,
+                                    alias_label=alias_label, overlap=overlap, slot=slot, semantic=sem))
         scored.sort(key=lambda m: (-m.score, m.fact.id))
         keep: list[FactMatch] = []
         if scored and scored[0].score >= THRESHOLD:
@@ -198,13 +215,14 @@ class FactIndex:
                 keep.append(best_of_slot)
         return keep, set(slots)
 
-    @staticmethod
-    def _alias_strength(alias: str, alias_stem: str | None, padded: str, q_word_stems: set[str]) -> float:
-        if f" {alias} " in padded:
-            if alias in GENERIC:
-                return 0.2
-            return 1.0 if " " in alias else 0.8
-        # plural or tense variants of a one-word alias ('coughs', 'coughing')
-        if alias_stem is not None and alias_stem in q_word_stems:
-            return 0.7
-        return 0.0
+
+def _alias_strength(alias: str, alias_stem: str | None, q_grams: set[str], q_word_stems: set[str], *,
+                    padded_long: bool, padded: str) -> float:
+    if alias in q_grams or (padded_long and f" {alias} " in padded):
+        if alias in GENERIC:
+            return 0.2
+        return 1.0 if " " in alias else 0.8
+    # plural or tense variants of a one-word alias ('coughs', 'coughing')
+    if alias_stem is not None and alias_stem in q_word_stems:
+        return 0.7
+    return 0.0

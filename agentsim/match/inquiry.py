@@ -7,6 +7,9 @@ lexicon entries) make it a question about a specific symptom or item.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from agentsim.match.slots import SLOT_CUES, detect_slots
 from agentsim.match.text import normalise
 from agentsim.model.case import FactSlot as S
@@ -73,8 +76,14 @@ _STRONG_SOCRATES = tuple(
 )
 
 
+@lru_cache(maxsize=64)
+def _pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f" {re.escape(c)} " for c in sorted(set(cues), key=len, reverse=True)))
+
+
 def _has(padded: str, cues: tuple[str, ...]) -> bool:
-    return any(f" {c} " in padded for c in cues)
+    """Whole-word phrase containment of any cue; one compiled alternation per cue list."""
+    return bool(_pattern(cues).search(padded))
 
 
 def demographic_fields(question: str) -> list[str]:

@@ -5,6 +5,8 @@ The cues are phrases matched on normalised text (US spelling, lowercase). A ques
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from agentsim.match.text import normalise
 from agentsim.model.case import FactSlot as S
 
@@ -129,6 +131,11 @@ for _slot, _cues in SLOT_CUES.items():
 
 def detect_slots(question: str) -> dict[S, float]:
     """Slots the question asks about, each with a strength (longer cues are stronger)."""
+    return dict(_detect_slots(question))
+
+
+@lru_cache(maxsize=4096)
+def _detect_slots(question: str) -> tuple[tuple[S, float], ...]:
     norm = normalise(question)
     padded = f" {norm} "
     found: dict[S, float] = {}
@@ -145,4 +152,4 @@ def detect_slots(question: str) -> dict[S, float]:
     if any(b in padded for b in _BROAD_SOCIAL):
         for slot in SOCIAL_SLOTS:
             found.setdefault(slot, 0.7)
-    return found
+    return tuple(found.items())

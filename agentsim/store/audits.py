@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agentsim.store.db import session
 from agentsim.store.runs import create_run, set_run_status
@@ -28,6 +28,6 @@ def save_audit(audit: Any, *, db: str | Path | None) -> str:
 def list_audits(*, db: str | Path | None) -> list[dict[str, Any]]:
     """Stored patient audits, newest first: run id, created_at and the summary."""
     with session(db) as s:
-        rows = s.exec(select(RunRow).order_by(RunRow.created_at.desc()))
+        rows = s.exec(select(RunRow).order_by(col(RunRow.created_at).desc()))
         return [{"run_id": r.id, "created_at": r.created_at.isoformat(), **r.spec.get("summary", {})}
                 for r in rows if r.spec.get("kind") == KIND]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ class LexiconEntry:
     inquiry: str | None  # an InquiryType value: what a question naming this entry asks about
 
 
+@lru_cache(maxsize=65536)
 def fold(phrase: str) -> str:
     """The phrase with its last word plural/tense-folded: 'chest pains' and 'chest pain' share a key."""
     words = phrase.split()
@@ -79,13 +80,18 @@ class Vocabulary:
         return list(term["lay"]) if term else []
 
     def _lookup(self, phrase: str) -> list[tuple[str, str]]:
-        found = [(c, "lexicon") for c in self.lex_phrases.get(phrase) or self.lex_phrases.get(fold(phrase)) or ()]
-        found += [(c, "hpo") for c in self.hpo_phrases.get(phrase) or self.hpo_phrases.get(fold(phrase)) or ()]
+        folded = fold(phrase)
+        found = [(c, "lexicon") for c in self.lex_phrases.get(phrase) or self.lex_phrases.get(folded) or ()]
+        found += [(c, "hpo") for c in self.hpo_phrases.get(phrase) or self.hpo_phrases.get(folded) or ()]
         return found
 
     def tag(self, text: str) -> list[ConceptHit]:
         """Every concept named in `text`; where phrases overlap, the longest wins for that span."""
-        words = normalise(text).split()
+        return list(self._tag(normalise(text)))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one Vocabulary per process; questions repeat
+    def _tag(self, norm: str) -> tuple[ConceptHit, ...]:
+        words = norm.split()
         hits: list[ConceptHit] = []
         seen: set[str] = set()
         covered = [False] * len(words)
@@ -103,7 +109,7 @@ class Vocabulary:
                     if concept not in seen:
                         seen.add(concept)
                         hits.append(ConceptHit(concept, phrase, source))
-        return hits
+        return tuple(hits)
 
 
 _DEFAULT_INQUIRY = {"drug_class": "medications", "contraception": "medications", "otc": "medications",

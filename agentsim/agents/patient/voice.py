@@ -116,7 +116,8 @@ class Voice:
                                                 ("really", "a little"), ("awful", "not too bad")])
             return changed if changed != text else None
         if kind is NoiseKind.SELF_DIAGNOSIS:
-            guess = next((b.statement for b in self.persona.biases if b.kind is BiasKind.SELF_DIAGNOSIS), None)
+            biases = self.persona.biases if self.persona else []
+            guess = next((b.statement for b in biases if b.kind is BiasKind.SELF_DIAGNOSIS), None)
             return f"{text} {guess}" if guess else None
         changed = _replace_first(text, _SWAPS[kind])
         return changed if changed != text else None
