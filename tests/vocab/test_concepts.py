@@ -9,7 +9,7 @@ import re
 import pytest
 
 from agentsim.match.text import normalise
-from agentsim.vocab.concepts import HPO_PHRASES, HPO_TERMS, LEXICON, load_lexicon, vocabulary
+from agentsim.vocab.concepts import HPO_PHRASES, HPO_TERMS, LEXICON, fold, load_lexicon, vocabulary
 
 
 def test_index_is_small_and_names_its_hpo_release():
@@ -20,8 +20,11 @@ def test_index_is_small_and_names_its_hpo_release():
 
 def test_index_phrases_are_normalised_as_the_matcher_normalises():
     """The index is built with agentsim/match/text.py: a changed normaliser needs a rebuild."""
-    phrases = list(vocabulary().hpo_phrases)[::97]
-    assert all(normalise(p) == p for p in phrases)
+    v = vocabulary()
+    for term_id, term in list(v.hpo_terms.items())[::97]:
+        key = fold(normalise(term["n"]))
+        if len(key.split()) <= 5 and key not in {"abnormality", "pain"}:
+            assert term_id in v.hpo_phrases[key], term["n"]
 
 
 def test_lexicon_header_says_why_hpo_lacks_each_kind():

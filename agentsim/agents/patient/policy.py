@@ -15,8 +15,17 @@ from dataclasses import dataclass, field
 from agentsim.match.facts import FactIndex, FactMatch, QuestionConcepts, question_concepts
 from agentsim.match.inquiry import SLOT_INQUIRY, TOPICS, classify, demographic_fields, only_generic_history_cues
 from agentsim.match.slots import detect_slots
+from agentsim.match.text import split_questions
 from agentsim.model.case import Demographics, Fact, FactSlot, Sex
-from agentsim.model.provenance import AnswerAct, Evidence, EvidenceKind, FactUse, InquiryType, PartProvenance
+from agentsim.model.provenance import (
+    AnswerAct,
+    AnswerProvenance,
+    Evidence,
+    EvidenceKind,
+    FactUse,
+    InquiryType,
+    PartProvenance,
+)
 from agentsim.vocab.concepts import vocabulary
 
 NEXT_SYMPTOMS = 2  # "anything else?" tells at most this many untold symptoms per turn
@@ -103,6 +112,25 @@ class AnswerPolicy:
         specific = bool(concepts.strong) or InquiryType.SPECIFIC_SYMPTOM in strengths or bool(_YES_NO.match(part))
         prov.act = AnswerAct.ABSENT if specific else AnswerAct.NOTHING_TO_ADD
         return PartDecision(prov.act, prov)
+
+    def explain(self, question: str, revealed: list[str], *, told: set[str]) -> AnswerProvenance:
+        """Provenance for an answer someone else wrote (the LLM patient): each part's inquiry types and concepts
+        as this policy reads them, and the revealed facts with this policy's evidence where it would have told
+        them too (else with none: the model chose them)."""
+        out = AnswerProvenance(hpo_version=vocabulary().hpo_version)
+        placed: set[str] = set()
+        for part in split_questions(question) or [question]:
+            decision = self.decide(part, told=told)
+            prov = decision.provenance
+            prov.facts = [u for u in prov.facts if u.fact_id in revealed and u.fact_id not in placed]
+            placed.update(u.fact_id for u in prov.facts)
+            prov.act = AnswerAct.FACTS if prov.facts else prov.act
+            out.parts.append(prov)
+        rest = [FactUse(fact_id=f, score=0.0) for f in revealed if f not in placed]
+        if rest and out.parts:
+            out.parts[0].facts.extend(rest)
+            out.parts[0].act = AnswerAct.FACTS
+        return out
 
     def _anything_else(self, told: set[str], prov: PartProvenance) -> PartDecision:
         untold = [f for f in self.symptom_order() if f.id not in told][:NEXT_SYMPTOMS]
