@@ -56,6 +56,7 @@ class Score(BaseModel):
     efficiency: EfficiencyScore
     safety: SafetyScore
     overall: float = Field(ge=0, le=1, description="weighted sum of the deterministic axes")
+    voided: str | None = Field(None, description="why the episode scores 0 whatever its axes (doctor_error)")
 
     # flat figures the CLI's --json and reports use
     @property
@@ -80,4 +81,5 @@ class Score(BaseModel):
             "tests": self.efficiency.tests,
             "overall": round(self.overall, 4),
             "judge": self.judge,
+            **({"voided": self.voided} if self.voided else {}),
         }

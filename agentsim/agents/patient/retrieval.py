@@ -24,6 +24,8 @@ _SILENT = {AnswerAct.ABSENT, AnswerAct.NOTHING_TO_ADD, AnswerAct.ALREADY_TOLD}
 
 class RetrievalPatient:
     name = "retrieval"
+    model: str | None = None  # offline: no model, no prompts
+    prompt_hash: str | None = None
 
     def __init__(self, view: PatientView, *, persona: Persona | None = None, seed: int = 0):
         self.view = view
