@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from agentsim.match.semantic import embed, similarities
-from agentsim.match.slots import SYMPTOM_SLOTS, detect_slots
+from agentsim.match.slots import SYMPTOM_SLOTS, cue_words, detect_slots
 from agentsim.match.text import content_tokens, normalise, stem
 from agentsim.model.case import Fact, FactSlot
 from agentsim.model.provenance import Evidence, EvidenceKind
@@ -24,8 +24,9 @@ from agentsim.vocab.concepts import ConceptHit, vocabulary
 # weights and thresholds tuned on development questions only (bench/eval/ and the dev split; see bench/README.md)
 W_ALIAS, W_SLOT, W_OVERLAP, W_SEMANTIC, W_CONCEPT = 1.0, 0.8, 0.7, 0.9, 0.9
 THRESHOLD = 0.95
-KEEP_RATIO = 0.8
-MAX_FACTS = 3
+KEEP_RATIO = 0.95  # a second fact is told only when it is nearly as good a match as the best
+MAX_FACTS = 2
+MAX_SLOT_FACTS = 3  # with one best fact for each further history slot the question names
 SLOT_ALONE = 0.75  # a slot cue this strong is enough on its own to pick that slot's best fact
 CONCEPT_MISS = 0.6  # the question names concepts some fact shares, but not this one
 # What a question is about: a symptom or finding (HPO, lay idioms) or a medicine. Body parts ("tummy") say where,
@@ -35,6 +36,9 @@ STRONG_KINDS = frozenset({"hpo", "idiom", "lay_link", "drug_class", "contracepti
 # a question about this one ("your gallbladder out?" is not answered by the hysterectomy)
 EXCLUSIVE_KINDS = frozenset({"procedure", "drug_class"})
 SUBJECT_KINDS = STRONG_KINDS | {"body_part"}
+# parts of the history asked about item by item: a question naming an item needs a fact naming it
+ITEM_SLOTS = frozenset({FactSlot.FAMILY_HISTORY, FactSlot.PAST_MEDICAL_HISTORY, FactSlot.PAST_SURGICAL_HISTORY,
+                        FactSlot.MEDICATIONS, FactSlot.ALLERGIES})
 SOCRATES_SLOTS = frozenset({FactSlot.SITE, FactSlot.ONSET, FactSlot.CHARACTER, FactSlot.RADIATION, FactSlot.TIMING,
                             FactSlot.EXACERBATING_RELIEVING, FactSlot.SEVERITY})  # they describe the complaint
 _WEIGHT_BY_KIND = {"history": 0.7, "social": 0.7, "body_part": 0.4}  # a shared concept of a weaker kind
@@ -167,6 +171,11 @@ class FactIndex:
         q_word_stems = {stem(t) for t in words}
         # every run of up to four words: an alias matches whole words when it is one of these
         q_grams = {" ".join(words[i:i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)}
+        # words inside a strong concept's phrase ("blood" in "blood thinners") are that concept's, not evidence of
+        # their own; words outside the slot cues name the item asked about ("bowel cancer" in a family question)
+        concept_words = {w for h in concepts.hits if h.concept in concepts.strong for w in h.phrase.split()}
+        item_stems = {stem(t) for t in content_tokens(question) if t not in GENERIC} - {
+            stem(w) for w in cue_words(question)}
         sims = similarities(question, self.matrix)
         strong = concepts.strong
         named = concepts.all
@@ -185,6 +194,8 @@ class FactIndex:
                     alias, alias_label = strength, a
             shared = entry.concepts & named
             shared_strong = shared & strong
+            if alias and not shared_strong and set(alias_label.split()) <= concept_words:
+                alias = 0.0
             concept = 1.0 if shared_strong else max((_WEIGHT_BY_KIND.get(_kind(c), 0.4) for c in shared), default=0.0)
             slot = slots.get(entry.fact.slot, 0.0)
             overlap = len(q_stems & entry.stems) / len(q_stems) if q_stems else 0.0
@@ -197,6 +208,9 @@ class FactIndex:
             if exclusive and not shared_strong and alias < 1.0 and any(
                     _kind(c) in exclusive for c in entry.concepts):
                 continue
+            if (entry.fact.slot in ITEM_SLOTS and subject and not (subject & entry.concepts)
+                    and not (alias or item_stems & entry.stems)):
+                continue  # "anyone in the family had bowel cancer?" is not answered by the gallbladders
             if entry.fact.slot in TOPIC_SLOTS and symptom_asked and not shared_strong and alias < 0.8 and slot == 0.0:
                 continue
             score = W_ALIAS * alias + W_SLOT * slot + W_OVERLAP * overlap + W_SEMANTIC * sem + W_CONCEPT * concept
@@ -215,11 +229,15 @@ class FactIndex:
             keep = [m for m in scored if m.score >= max(THRESHOLD, KEEP_RATIO * best)][:MAX_FACTS]
         # "What brought you in?" names no symptom but plainly asks for a history slot: answer with that
         # slot's best fact. Symptom slots are left out: "any rash?" must not be answered with another symptom.
-        for slot_kind, strength in slots.items():
+        # Each further part of the history the question plainly asks about ("do you smoke, drink or take drugs?")
+        # adds its best fact. The caller passes only the slots its inquiry classifier kept, so a generic cue
+        # ("when it started" in a question about ideas) adds nothing.
+        for slot_kind, strength in sorted(slots.items(), key=lambda kv: -kv[1]):
             if strength < SLOT_ALONE or slot_kind in SYMPTOM_SLOTS or any(m.fact.slot is slot_kind for m in keep):
                 continue
             best_of_slot = next((m for m in scored if m.fact.slot is slot_kind), None)
-            if best_of_slot is not None and len(keep) < MAX_FACTS:
+            if best_of_slot is not None and len(keep) < MAX_SLOT_FACTS and (
+                    not keep or best_of_slot.alias or best_of_slot.overlap or best_of_slot.shared):
                 keep.append(best_of_slot)
         return keep, set(slots)
 

@@ -134,11 +134,22 @@ def detect_slots(question: str) -> dict[S, float]:
     return dict(_detect_slots(question))
 
 
-@lru_cache(maxsize=4096)
+def cue_words(question: str) -> frozenset[str]:
+    """The question's words that belong to a matched slot cue ('family', 'ever had'): what is left names the
+    item asked about."""
+    return _scan(question)[1]
+
+
 def _detect_slots(question: str) -> tuple[tuple[S, float], ...]:
+    return _scan(question)[0]
+
+
+@lru_cache(maxsize=4096)
+def _scan(question: str) -> tuple[tuple[tuple[S, float], ...], frozenset[str]]:
     norm = normalise(question)
     padded = f" {norm} "
     found: dict[S, float] = {}
+    words: set[str] = set()
     for head in {word[:3] for word in norm.split()}:
         for cue, slot in _CUES.get(head, ()):
             # whole cues match whole words; longer cues that end in a stem ('allerg') match word prefixes
@@ -149,7 +160,8 @@ def _detect_slots(question: str) -> tuple[tuple[S, float], ...]:
             else:
                 continue
             found[slot] = max(found.get(slot, 0.0), strength)
+            words.update(cue.split())
     if any(b in padded for b in _BROAD_SOCIAL):
         for slot in SOCIAL_SLOTS:
             found.setdefault(slot, 0.7)
-    return tuple(found.items())
+    return tuple(found.items()), frozenset(words)

@@ -74,8 +74,8 @@ def contains_phrase(haystack_norm: str, phrase: str) -> bool:
 
 
 _SPLIT = re.compile(r"(?<=[?;])\s+|\?$|\n+|(?<=[.!])\s+(?=[A-Z])")
-_ALSO = re.compile(r",?\s+\b(?:and also|also|and (?:do|does|did|have|has|are|is|any|what|how|when|where)"
-                   r"|plus)\b\s+", re.IGNORECASE)
+_ALSO = re.compile(r",?\s+\b(?:and also|also|and (?:do|does|did|have|has|are|is|any|what|how|when|where|who|which|why)"
+                   r"|plus)\b(?:'s|'re)?\s+", re.IGNORECASE)
 
 
 def split_questions(text: str) -> list[str]:
