@@ -9,6 +9,7 @@ never makes one, so a question is never answered with a fact about something it 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,7 +26,7 @@ from agentsim.vocab.concepts import ConceptHit, vocabulary
 W_ALIAS, W_SLOT, W_OVERLAP, W_SEMANTIC, W_CONCEPT = 1.0, 0.8, 0.7, 0.9, 0.9
 THRESHOLD = 0.95
 KEEP_RATIO = 0.95  # a second fact is told only when it is nearly as good a match as the best
-MAX_FACTS = 2
+MAX_FACTS = 1
 MAX_SLOT_FACTS = 3  # with one best fact for each further history slot the question names
 SLOT_ALONE = 0.75  # a slot cue this strong is enough on its own to pick that slot's best fact
 CONCEPT_MISS = 0.6  # the question names concepts some fact shares, but not this one
@@ -36,6 +37,7 @@ STRONG_KINDS = frozenset({"hpo", "idiom", "lay_link", "drug_class", "contracepti
 # a question about this one ("your gallbladder out?" is not answered by the hysterectomy)
 EXCLUSIVE_KINDS = frozenset({"procedure", "drug_class"})
 SUBJECT_KINDS = STRONG_KINDS | {"body_part"}
+_LIST = re.compile(r",|/|\bor\b|\band\b", re.IGNORECASE)
 # parts of the history asked about item by item: a question naming an item needs a fact naming it
 ITEM_SLOTS = frozenset({FactSlot.FAMILY_HISTORY, FactSlot.PAST_MEDICAL_HISTORY, FactSlot.PAST_SURGICAL_HISTORY,
                         FactSlot.MEDICATIONS, FactSlot.ALLERGIES})
@@ -232,7 +234,10 @@ class FactIndex:
         # Each further part of the history the question plainly asks about ("do you smoke, drink or take drugs?")
         # adds its best fact. The caller passes only the slots its inquiry classifier kept, so a generic cue
         # ("when it started" in a question about ideas) adds nothing.
+        listing = not keep or bool(_LIST.search(question))  # "smoke, drink or drugs": a list of parts
         for slot_kind, strength in sorted(slots.items(), key=lambda kv: -kv[1]):
+            if not listing:
+                break
             if strength < SLOT_ALONE or slot_kind in SYMPTOM_SLOTS or any(m.fact.slot is slot_kind for m in keep):
                 continue
             best_of_slot = next((m for m in scored if m.fact.slot is slot_kind), None)
