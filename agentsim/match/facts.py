@@ -29,7 +29,8 @@ KEEP_RATIO = 0.95  # a second fact is told only when it is nearly as good a matc
 MAX_FACTS = 1
 MAX_SLOT_FACTS = 3  # with one best fact for each further history slot the question names
 SLOT_ALONE = 0.75  # a slot cue this strong is enough on its own to pick that slot's best fact
-CONCEPT_MISS = 0.6  # the question names concepts some fact shares, but not this one
+CONCEPT_MISS = 0.6
+TOLD_IN_OPENING = 0.7  # the question names concepts some fact shares, but not this one
 # What a question is about: a symptom or finding (HPO, lay idioms) or a medicine. Body parts ("tummy") say where,
 # not what; history and social entries ("family", "a and e") name a topic the slot cues already cover.
 STRONG_KINDS = frozenset({"hpo", "idiom", "lay_link", "drug_class", "contraception", "otc", "procedure"})
@@ -184,6 +185,7 @@ class FactIndex:
         subject = concepts.subject
         phrases = concepts.phrases
         any_shares = any(e.concepts & strong for e in self.entries)
+        pc_asked = slots.get(FactSlot.PRESENTING_COMPLAINT, 0.0) > 0
         exclusive = {_kind(c) for c in strong} & EXCLUSIVE_KINDS
         symptom_asked = any(c.startswith("HP:") or _kind(c) in {"idiom", "lay_link"} for c in strong)
         scored: list[FactMatch] = []
@@ -221,6 +223,8 @@ class FactIndex:
                 score *= 0.6
             if strong and any_shares and not shared_strong and slot < SLOT_ALONE:
                 score *= CONCEPT_MISS
+            if entry.fact.volunteered and not pc_asked:
+                score *= TOLD_IN_OPENING  # said in the opening: "when did the headache start?" asks for more
             scored.append(FactMatch(entry.fact, round(score, 4), shared=shared, strong=shared_strong, alias=alias,
                                     alias_label=alias_label, overlap=overlap, slot=slot, semantic=sem,
                                     phrases=phrases))
