@@ -63,6 +63,12 @@ _UNKNOWABLE = (
     "ct show", "what was the reading", "what is your gfr", "serum", "titre", "titer", "antibody level",
     "lithium level", "cholesterol level", "your ldl", "your hdl", "oxygen saturation", "your sats",
     "spirometry", "peak flow reading", "fev1", "biopsy show", "histology", "genotype", "karyotype",
+    "ige", "cea", "ldh", "calcium level", "blood test showed", "test showed", "blood test show", "what were they",
+    "kidney function", "liver function", "heart rate", "pulse rate", "reading", "level was", "level is",
+    "your level", "score", "result", "results", "which bug", "what bug", "which germ", "what germ", "organism",
+    "how deep", "eye pressure", "carboxyhemoglobin", "cha2ds2", "vasc", "antibodies", "what is your cholesterol",
+    "what your cholesterol is", "what your blood sugar is", "your blood sugar level", "what your calcium",
+    "your numbers", "blood count", "x ray showed", "scan showed", "ecg showed", "swab showed", "culture",
 )
 # generic temporal/quality cues that are SOCRATES only when no topic of its own is asked about
 _WEAK_SOCRATES = frozenset({"when was", "when did", "how long", "start", "began", "begin", "how often"})
@@ -104,7 +110,7 @@ def classify(question: str, *, names_symptom: bool = False) -> list[tuple[I, flo
             found[kind] = max(found.get(kind, 0.0), strength)
     if demographic_fields(question):
         found[I.DEMOGRAPHICS] = 1.0
-    if _has(padded, _NORM_UNKNOWABLE):
+    if _has(padded, _NORM_UNKNOWABLE) and I.SEVERITY not in found:
         found[I.LAY_UNKNOWABLE] = 1.0
     if _has(padded, _NORM_ELSE):
         found[I.ANYTHING_ELSE] = 0.95

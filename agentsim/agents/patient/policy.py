@@ -98,8 +98,7 @@ class AnswerPolicy:
         matches, _ = self.index.match(part, slots=slots, concepts=concepts)
         if InquiryType.LAY_UNKNOWABLE in strengths:
             # only a fact the question names outright (an alias or a concept) is something the patient was told
-            matches = [m for m in matches if any(e.kind in (EvidenceKind.ALIAS, EvidenceKind.CONCEPT)
-                                                 and e.score >= 1.0 for e in m.evidence)]
+            matches = [m for m in matches if m.alias >= 1.0 and " " in m.alias_label]
             if not matches:
                 prov.act = AnswerAct.UNKNOWABLE
                 return PartDecision(AnswerAct.UNKNOWABLE, prov)
