@@ -177,8 +177,8 @@ class FactIndex:
         # words inside a strong concept's phrase ("blood" in "blood thinners") are that concept's, not evidence of
         # their own; words outside the slot cues name the item asked about ("bowel cancer" in a family question)
         concept_words = {w for h in concepts.hits if h.concept in concepts.strong for w in h.phrase.split()}
-        item_stems = {stem(t) for t in content_tokens(question) if t not in GENERIC} - {
-            stem(w) for w in cue_words(question)}
+        cue_set = cue_words(question)
+        item_stems = {stem(t) for t in content_tokens(question) if t not in GENERIC} - {stem(w) for w in cue_set}
         sims = similarities(question, self.matrix)
         strong = concepts.strong
         named = concepts.all
@@ -212,8 +212,9 @@ class FactIndex:
             if exclusive and not shared_strong and alias < 1.0 and any(
                     _kind(c) in exclusive for c in entry.concepts):
                 continue
+            alias_on_item = alias and not set(alias_label.split()) <= cue_set
             if (entry.fact.slot in ITEM_SLOTS and subject and not (subject & entry.concepts)
-                    and not (alias or item_stems & entry.stems)):
+                    and not (alias_on_item or item_stems & entry.stems)):
                 continue  # "anyone in the family had bowel cancer?" is not answered by the gallbladders
             if entry.fact.slot in TOPIC_SLOTS and symptom_asked and not shared_strong and alias < 0.8 and slot == 0.0:
                 continue
