@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from agentsim.match.facts import FactIndex, FactMatch, QuestionConcepts, question_concepts
 from agentsim.match.inquiry import SLOT_INQUIRY, TOPICS, classify, demographic_fields, only_generic_history_cues
 from agentsim.match.slots import detect_slots
-from agentsim.match.text import split_questions
+from agentsim.match.text import TypoFixer, normalise, split_questions
 from agentsim.model.case import Demographics, Fact, FactSlot, Sex
 from agentsim.model.provenance import (
     AnswerAct,
@@ -48,6 +48,25 @@ def is_negative(fact: Fact) -> bool:
     return fact.slot is FactSlot.PERTINENT_NEGATIVE or bool(_NEGATIVE_START.match(fact.text))
 
 
+def known_words(facts: list[Fact]) -> set[str]:
+    """Words a question to this patient is likely to use: the history cues, the lexicon, the case's facts."""
+    from agentsim.match.slots import SLOT_CUES
+
+    words = {w for cues in SLOT_CUES.values() for c in cues for w in normalise(c).split()}
+    words.update(w for e in vocabulary().lexicon.values() for t in e.terms for w in t.split())
+    for fact in facts:
+        words.update(normalise(" ".join([fact.text, *fact.aliases])).split())
+    words.update(_COMMON)
+    return words
+
+
+# everyday words a typo fixer must leave alone or may mend towards
+_COMMON = set("""today yesterday before better worse since sometimes usually really anything something everything
+people family children breathe breathing pregnancy pregnant medical medicine problem problems pressure operation
+operations surgery thirsty eyesight blurry propped feeling lately recently tablets vision vomiting diarrhoea
+happened happening started starting notice noticed change changed worried worrying""".split())
+
+
 def symptoms_to_volunteer(facts: list[Fact]) -> list[Fact]:
     """Symptoms the patient has, most relevant first: associated symptoms as the case lists them, then other
     positive review-of-systems facts. What "anything else?" works through."""
@@ -75,8 +94,11 @@ class AnswerPolicy:
         self.index = FactIndex(facts)
         self.demographics = demographics
         self.informant = informant
+        self.typos = TypoFixer(known_words(facts))
 
     def decide(self, part: str, *, told: set[str]) -> PartDecision:
+        asked = part
+        part = self.typos.fix(part)
         concepts = question_concepts(part)
         named = concept_inquiries(concepts)
         ranked = classify(part, names_symptom=InquiryType.SPECIFIC_SYMPTOM in named)
@@ -84,7 +106,7 @@ class AnswerPolicy:
         for kind in named:
             strengths.setdefault(kind, 0.85)
         kinds = sorted(strengths, key=lambda k: (-strengths[k], list(InquiryType).index(k)))
-        prov = PartProvenance(question=part, inquiry=kinds, concepts=sorted(concepts.all), act=AnswerAct.ABSENT)
+        prov = PartProvenance(question=asked, inquiry=kinds, concepts=sorted(concepts.all), act=AnswerAct.ABSENT)
 
         fields = demographic_fields(part)
         if fields:
