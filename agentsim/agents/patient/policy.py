@@ -28,7 +28,7 @@ from agentsim.model.provenance import (
 )
 from agentsim.vocab.concepts import vocabulary
 
-NEXT_SYMPTOMS = 2  # "anything else?" tells at most this many untold symptoms per turn
+NEXT_SYMPTOMS = 1  # "anything else?" tells the next untold symptom; asked again, the one after
 _NEGATIVE_START = re.compile(r"^(no\b|not\b|never\b|nothing\b|none\b|i (?:have not|haven't|don't|do not|didn't|"
                              r"did not|am not|'m not)|i've (?:not|never)|i'm not|there's no|there is no)", re.I)
 _NEGATION = re.compile(r"\b(no|not|never|nothing|none|n't)\b|n't\b", re.I)
@@ -111,7 +111,8 @@ class AnswerPolicy:
         fields = demographic_fields(part)
         if fields:
             return self._demographics(fields, prov)
-        if InquiryType.ANYTHING_ELSE in strengths and not concepts.strong:
+        if InquiryType.ANYTHING_ELSE in strengths and concepts.strong <= self._told_concepts(told):
+            # "anything else alongside the fluttering?" names only what was told already
             return self._anything_else(told, prov)
         slots = {s: v for s, v in detect_slots(part).items() if SLOT_INQUIRY.get(s) in strengths}
         if named & TOPICS - {InquiryType.PAST_MEDICAL_HISTORY} and only_generic_history_cues(part):
@@ -152,6 +153,9 @@ class AnswerPolicy:
             out.parts[0].facts.extend(rest)
             out.parts[0].act = AnswerAct.FACTS
         return out
+
+    def _told_concepts(self, told: set[str]) -> frozenset[str]:
+        return frozenset().union(*(e.concepts for e in self.index.entries if e.fact.id in told))
 
     def _anything_else(self, told: set[str], prov: PartProvenance) -> PartDecision:
         untold = [f for f in self.symptom_order() if f.id not in told][:NEXT_SYMPTOMS]

@@ -73,7 +73,7 @@ def test_anything_else_tells_untold_associated_symptoms_then_everything():
     told: list[str] = []
     for _ in range(len(assoc) + 2):
         reply = ask(patient, "Any other symptoms?")
-        assert len(reply.payload["facts"]) <= 2
+        assert len(reply.payload["facts"]) <= 2  # the next one or two
         told += reply.payload["facts"]
         if reply.provenance.parts[0].act is AnswerAct.NOTHING_MORE:
             break
