@@ -32,6 +32,8 @@ NEXT_SYMPTOMS = 1  # "anything else?" tells the next untold symptom; asked again
 _NEGATIVE_START = re.compile(r"^(no\b|not\b|never\b|nothing\b|none\b|i (?:have not|haven't|don't|do not|didn't|"
                              r"did not|am not|'m not)|i've (?:not|never)|i'm not|there's no|there is no)", re.I)
 _NEGATION = re.compile(r"\b(no|not|never|nothing|none|n't)\b|n't\b", re.I)
+_FAMILY = re.compile(r"\b(?:in (?:the|your|his|her) family|family history|runs? in (?:the|your) family|fhx|"
+                     r"relatives|anyone in (?:the|your) family)\b", re.I)
 _YES_NO = re.compile(r"^(any|do|does|did|have|has|had|are|is|was|were|can|could|ever|you|no)\b", re.I)
 
 
@@ -119,6 +121,8 @@ class AnswerPolicy:
             # "ever had your gallbladder out?" names surgery: the generic "ever had" is no medical-history question
             slots.pop(FactSlot.PAST_MEDICAL_HISTORY, None)
         matches, _ = self.index.match(part, slots=slots, concepts=concepts)
+        if _FAMILY.search(part):  # the family's illnesses, not the patient's own symptoms
+            matches = [m for m in matches if m.fact.slot is FactSlot.FAMILY_HISTORY]
         if InquiryType.LAY_UNKNOWABLE in strengths:
             # only a fact the question names outright (an alias or a concept) is something the patient was told
             matches = [m for m in matches if m.alias >= 1.0 and " " in m.alias_label]
