@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.report.model import RunReport
+
+from agentsim.cli.episodes import JudgeChoice
 
 
 class ReportFormat(StrEnum):
@@ -29,14 +34,17 @@ def report(
     plot: Annotated[Path | None, typer.Option(help="also write the cost/accuracy Pareto plot (.png or .svg)")]
     = None,
     by: Annotated[GroupBy, typer.Option(help="group rows by doctor, specialty or persona")] = GroupBy.DOCTOR,
+    judge: Annotated[JudgeChoice, typer.Option(help="whose grades: rubric (deterministic) or llm (--judge-model "
+                                                    "runs)")] = JudgeChoice.RUBRIC,
     db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
     = None,
 ) -> None:
     """Summarise a batch run: accuracy (Likert >= 4) with a 95% bootstrap CI, Likert, coverage, cost, turns."""
+    from agentsim.cli.dbpath import check_prefix, existing_db
     from agentsim.report import build_report, plot_pareto
     from agentsim.report import text as render
 
-    result = build_report(run, db=db)
+    result = build_report(check_prefix(run, what="run"), db=existing_db(db), judge=judge.value)
     if plot is not None:
         # before the report is printed, so a bad suffix fails without half an output
         written = plot_pareto(result, plot)
@@ -51,7 +59,7 @@ def report(
         _print_table(result, by.value)
 
 
-def _print_table(result, by: str) -> None:  # noqa: ANN001 - a RunReport
+def _print_table(result: RunReport, by: str) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -62,14 +70,19 @@ def _print_table(result, by: str) -> None:  # noqa: ANN001 - a RunReport
     # light box, no wrapping: nine figures still fit an 80-column terminal beside a long doctor label
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), pad_edge=False, show_edge=False)
     table.add_column(by, overflow="fold", min_width=12)
-    for column in render.COLUMNS:
+    groups = result.groups(by)
+    passes = render.pass_k_columns(groups)
+    for column in [*render.COLUMNS, *passes]:
         table.add_column(column, justify="right", no_wrap=True)
-    for g in result.groups(by):
+    for g in groups:
         # Text, not markup: a label such as "gpt[beta]" must print as written
         name = Text(g.name, style="bold") + " *" if g.on_frontier else Text(g.name)
-        table.add_row(name, *render.cells(g))
+        table.add_row(name, *render.cells(g), *(render.pass_k_cells(g) if passes else []))
     console = Console(highlight=False)
     console.print(render.heading(result), soft_wrap=True, markup=False)  # not a title: that wraps to the table
     console.print(table)
     if by == "doctor" and result.frontier:
         console.print(f"* on the cost/accuracy Pareto frontier: {', '.join(result.frontier)}", markup=False)
+    if passes:
+        console.print(f"{passes[0]}: a task (case x persona) correct in all {passes[0][5:]} repeats; "
+                      f"{passes[1]}: in any of them", markup=False)

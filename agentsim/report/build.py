@@ -15,11 +15,12 @@ NO_PERSONA = "none"
 UNKNOWN_SPECIALTY = "unknown"
 
 
-def build_report(run_id: str, *, db: Db) -> RunReport:
-    """The report for a run (id, unique prefix, or 'latest'). Episodes still running are counted in the
-    header but left out of every group, so a report taken mid-run is a fair snapshot of what finished."""
+def build_report(run_id: str, *, db: Db, judge: str = "rubric") -> RunReport:
+    """The report for a run (id, unique prefix, or 'latest'), graded by `judge` ("rubric" or "llm"). Episodes
+    still running are counted in the header but left out of every group, so a report taken mid-run is a fair
+    snapshot of what finished."""
     run = resolve_run(run_id, db=db)
-    records = episode_records(run.id, db=db)
+    records = episode_records(run.id, db=db, judge=judge)
     finished = [r for r in records if r.status != EpisodeStatus.RUNNING]
     by_doctor = group_stats(finished, key=lambda r: r.doctor)
     points = {g.name: (g.mean_cost, g.accuracy) for g in by_doctor
@@ -27,6 +28,9 @@ def build_report(run_id: str, *, db: Db) -> RunReport:
     frontier = stats.pareto_frontier(points)
     for g in by_doctor:
         g.on_frontier = g.name in frontier
+    repeats = int((run.spec or {}).get("repeats") or 1)
+    if repeats > 1:
+        add_pass_k(by_doctor, finished, k=repeats)
     return RunReport(
         run_id=run.id, name=run.name, status=run.status, created_at=run.created_at, finished_at=run.finished_at,
         episodes=len(records), completed=sum(r.status == EpisodeStatus.COMPLETED for r in records),
@@ -37,6 +41,19 @@ def build_report(run_id: str, *, db: Db) -> RunReport:
         by_persona=group_stats(finished, key=lambda r: r.persona or NO_PERSONA),
         frontier=frontier,
     )
+
+
+def add_pass_k(groups: list[GroupStats], records: list[EpisodeRecord], *, k: int) -> None:
+    """pass^k and pass@k per doctor: a task is one case with one persona, repeated k times (seeds)."""
+    tasks: dict[str, dict[tuple[str, str | None], list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for r in sorted(records, key=lambda r: r.seed):
+        tasks[r.doctor][(r.case_id, r.persona)].append(stats.is_correct(r.likert))
+    for g in groups:
+        outcomes = list(tasks[g.name].values())
+        both = stats.pass_k(outcomes, k=k)
+        g.k, g.tasks = k, sum(len(o) >= k for o in outcomes)
+        if both is not None:
+            g.pass_all_k, g.pass_any_k = both
 
 
 def group_stats(records: Iterable[EpisodeRecord], *, key: Callable[[EpisodeRecord], str]) -> list[GroupStats]:

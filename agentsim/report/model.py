@@ -78,6 +78,10 @@ class GroupStats(BaseModel):
     mean_turns: float | None = Field(description="doctor turns, over scored episodes")
     failures: int = Field(description="episodes that did not complete: doctor_error or aborted")
     on_frontier: bool | None = Field(default=None, description="doctors only: on the cost/accuracy Pareto front")
+    k: int | None = Field(default=None, description="doctors of a run with repeats > 1: the repeats per task")
+    tasks: int | None = Field(default=None, description="tasks (case x persona) with all k repeats finished")
+    pass_all_k: float | None = Field(default=None, description="pass^k: share of tasks correct in all k repeats")
+    pass_any_k: float | None = Field(default=None, description="pass@k: share of tasks correct in any of k repeats")
 
 
 class CISettings(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import desc, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agentsim.model.episode import Turn
 from agentsim.store.db import session
@@ -57,3 +57,27 @@ def turns_after(episode_id: str, *, db: str | Path, after_index: int) -> tuple[s
         rows = s.exec(select(TurnRow).where(TurnRow.episode_id == episode_id, TurnRow.index > after_index)
                       .order_by(TurnRow.index))
         return status, [turn_from_row(r) for r in rows]
+
+
+def standalone_episodes(*, db: str | Path, limit: int) -> list[EpisodeRow]:
+    """Episodes not in any run (`agentsim run`, `agentsim play`), newest first: the viewer lists them."""
+    with session(db) as s:
+        query = select(EpisodeRow).where(col(EpisodeRow.run_id).is_(None))
+        return list(s.exec(query.order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id))).limit(limit)))
+
+
+def filtered_episodes(*, db: str | Path, limit: int, run_id: str | None = None, doctor: str | None = None,
+                      case_id: str | None = None) -> list[EpisodeRow]:
+    """Newest first. `doctor` matches the registered name or the batch label (the key's middle part)."""
+    from sqlalchemy import or_
+
+    with session(db) as s:
+        query = select(EpisodeRow)
+        if run_id:
+            query = query.where(EpisodeRow.run_id == run_id)
+        if case_id:
+            query = query.where(EpisodeRow.case_id == case_id)
+        if doctor:
+            query = query.where(or_(col(EpisodeRow.doctor) == doctor,
+                                    col(EpisodeRow.key).contains(f"|{doctor}|", autoescape=True)))
+        return list(s.exec(query.order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id))).limit(limit)))

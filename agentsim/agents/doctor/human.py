@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from agentsim.agents.base import Doctor, EpisodeAborted
+from agentsim.match.exam import detect_systems, is_vague
 from agentsim.model.action import Action, Ask, Diagnose, Examine, Observation, Order
 
 HELP = """\
@@ -100,7 +101,7 @@ class HumanDoctor(Doctor):
     name = "human"
 
     def __init__(self, *, console: Console | None = None, input_fn: Callable[[str], str] | None = None,
-                 prompt: str = "doctor> "):
+                 prompt: str = "doctor [{turn}/{max_turns}]> "):
         self.console = console or Console(highlight=False)
         self.input_fn = input_fn or self._read
         self.prompt = prompt
@@ -123,7 +124,8 @@ class HumanDoctor(Doctor):
             self.say("Final turn: a diagnosis is required now (/dx DIAGNOSIS; DIFFERENTIAL, ...)", "bold yellow")
         while True:
             try:
-                line = self.input_fn(self.prompt)
+                # the turn counter is in the prompt: a trainee sees the limit coming
+                line = self.input_fn(self.prompt.format(turn=obs.turn + 1, max_turns=obs.max_turns))
             except EOFError:
                 raise EpisodeAborted("end of input") from None
             except KeyboardInterrupt:
@@ -157,6 +159,10 @@ class HumanDoctor(Doctor):
         """Mistakes the engine would punish by ending the episode; a trainee gets to retype instead."""
         if obs.final_turn and not isinstance(action, Diagnose):
             return "This is the final turn: give your diagnosis with /dx (or /quit)."
+        if isinstance(action, Examine) and is_vague(action.request) and not detect_systems(action.request):
+            # the examiner would refuse it, and the visit it opens would still be charged
+            return (f"'{action.request}' is too vague for the examiner: name a system or manoeuvre, "
+                    "e.g. /exam heart, /exam abdomen, /exam vital signs. Nothing was charged.")
         if isinstance(action, Order) and len(action.tests) > obs.max_tests_per_order:
             return f"At most {obs.max_tests_per_order} tests per order; split them over several /order lines."
         return None
