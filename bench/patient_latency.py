@@ -32,7 +32,7 @@ def main() -> None:
     cold_ms = (time.perf_counter() - start) * 1000
     patients = {c: RetrievalPatient(load_case(c).patient_view(), persona=None, seed=0)
                 for c in dict.fromkeys(i["case"] for i in items)}
-    for case_id, patient in patients.items():  # build each case's fact embeddings before timing
+    for patient in patients.values():  # build each case's fact embeddings before timing
         asyncio.run(patient.answer("hello"))
     loop = asyncio.new_event_loop()
     per_question: list[float] = []

@@ -7,11 +7,21 @@ from typing import Annotated
 
 import typer
 
-<<<<<<< HEAD
-from agentsim.cli import audit, batch, cases, consult, doctors, episodes, judge, llm, play, report, serve
-=======
-from agentsim.cli import batch, cases, consult, doctors, episodes, judge, llm, play, report, runs, serve, view
->>>>>>> main
+from agentsim.cli import (
+    audit,
+    batch,
+    cases,
+    consult,
+    doctors,
+    episodes,
+    judge,
+    llm,
+    play,
+    report,
+    runs,
+    serve,
+    view,
+)
 
 app = typer.Typer(
     name="agentsim",

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from agentsim.model.episode import RunStatus
 from agentsim.store.db import session
 from agentsim.store.runs import create_run, set_run_status
 from agentsim.store.tables import RunRow
@@ -21,7 +22,7 @@ def save_audit(audit: Any, *, db: str | Path | None) -> str:
     run_id = f"audit-{uuid.uuid4().hex[:12]}"
     spec = {"kind": KIND, "summary": audit.summary(), "audit": audit.model_dump(mode="json")}
     create_run(run_id=run_id, name=f"audit patient {audit.patient}", spec=spec, db=db)
-    set_run_status(run_id, "completed", db=db)
+    set_run_status(run_id, RunStatus.COMPLETED, db=db)
     return run_id
 
 
