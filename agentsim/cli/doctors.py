@@ -56,7 +56,7 @@ def doctor_io(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create {out}: {exc.strerror or exc}") from None
-    stem = DOCTOR_IO_VERSION.replace("/", "-")  # agentsim.doctor-io-v1
+    stem = DOCTOR_IO_VERSION.replace("/", "-")  # agentsim.doctor-io-v2
     for part in ("request", "response"):
         path = out / f"{stem}.{part}.schema.json"
         path.write_text(json.dumps(schemas[part], indent=2) + "\n", encoding="utf-8")

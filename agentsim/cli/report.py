@@ -86,3 +86,6 @@ def _print_table(result: RunReport, by: str) -> None:
     if passes:
         console.print(f"{passes[0]}: a task (case x persona) correct in all {passes[0][5:]} repeats; "
                       f"{passes[1]}: in any of them", markup=False)
+    prices = render.prices_line(result)
+    if prices:
+        console.print(prices, soft_wrap=True, markup=False)

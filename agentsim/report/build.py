@@ -10,6 +10,7 @@ from agentsim.model.episode import EpisodeStatus
 from agentsim.report import stats
 from agentsim.report.data import Db, episode_records, resolve_run
 from agentsim.report.model import EpisodeRecord, GroupStats, RunReport
+from agentsim.report.prices import price_sources
 
 NO_PERSONA = "none"
 UNKNOWN_SPECIALTY = "unknown"
@@ -40,6 +41,7 @@ def build_report(run_id: str, *, db: Db, judge: str = "rubric") -> RunReport:
         by_specialty=group_stats(finished, key=lambda r: r.specialty or UNKNOWN_SPECIALTY),
         by_persona=group_stats(finished, key=lambda r: r.persona or NO_PERSONA),
         frontier=frontier,
+        prices=price_sources(run.id, db=db),
     )
 
 

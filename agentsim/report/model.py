@@ -91,6 +91,20 @@ class CISettings(BaseModel):
     seed: int = stats.CI_SEED
 
 
+class UnpricedTest(BaseModel):
+    test_id: str | None
+    name: str
+    basis: str = Field(description="estimate, generic or default (never cms)")
+    orders: int = Field(description="times it was resulted in the run")
+    usd: float = Field(description="what those orders were charged in all")
+
+
+class PriceSources(BaseModel):
+    resulted: int = Field(description="tests resulted in the run")
+    by_basis: dict[str, int] = Field(description="resulted tests per price basis")
+    unpriced: list[UnpricedTest] = Field(description="tests without a fee-schedule price, most ordered first")
+
+
 class RunReport(BaseModel):
     run_id: str
     name: str
@@ -107,6 +121,7 @@ class RunReport(BaseModel):
     by_specialty: list[GroupStats]
     by_persona: list[GroupStats]
     frontier: list[str] = Field(description="doctor labels on the Pareto front, cheapest first")
+    prices: PriceSources | None = Field(default=None, description="which resulted tests had no fee-schedule price")
 
     def groups(self, by: Grouping) -> list[GroupStats]:
         return {"doctor": self.by_doctor, "specialty": self.by_specialty, "persona": self.by_persona}[by]

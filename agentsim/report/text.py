@@ -6,6 +6,7 @@ import csv
 import io
 
 from agentsim.report.model import Grouping, GroupStats, RunReport
+from agentsim.report.prices import markdown as prices_markdown
 
 COLUMNS = ["n", "acc", "95% CI", "Likert", "cover", "cost", "turns", "fail"]  # short: an 80-column table
 MD_COLUMNS = ["n", "accuracy", "95% CI", "mean Likert", "must-ask coverage", "mean cost", "mean turns", "failures"]
@@ -59,7 +60,19 @@ def markdown(report: RunReport, by: Grouping) -> str:
         mark = ["✓" if g.on_frontier else ""] if front else []
         extra = pass_k_cells(g) if passes else []
         lines.append("| " + " | ".join([g.name.replace("|", "\\|"), *cells(g), *extra, *mark]) + " |")
+    if report.prices is not None and report.prices.resulted:
+        lines += ["", prices_markdown(report.prices)]
     return "\n".join(lines)
+
+
+def prices_line(report: RunReport) -> str | None:
+    """One line for the terminal table: how many resulted tests had no fee-schedule price, and the top ones."""
+    p = report.prices
+    if p is None or not p.resulted:
+        return None
+    names = ", ".join(f"{u.name} ({u.basis})" for u in p.unpriced[:5]) + (" ..." if len(p.unpriced) > 5 else "")
+    return (f"prices: {sum(u.orders for u in p.unpriced)} of {p.resulted} resulted tests had no fee-schedule "
+            f"price{': ' + names if names else ''} (see `price_basis` in rubrics/tests.yaml)")
 
 
 def csv_text(report: RunReport, by: Grouping) -> str:

@@ -34,18 +34,18 @@ def find_episode(episode_id: str, *, db: str | Path) -> EpisodeRow | None:
 
 def episode_page(*, db: str | Path, run_id: str, limit: int, offset: int) -> tuple[list[EpisodeRow], int]:
     with session(db) as s:
-        where = EpisodeRow.run_id == run_id
+        where = col(EpisodeRow.run_id) == run_id
         total = s.exec(select(func.count()).select_from(EpisodeRow).where(where)).one()
         # id breaks ties so that pages neither repeat nor skip rows started in the same microsecond
-        query = select(EpisodeRow).where(where).order_by(desc(EpisodeRow.started_at), desc(EpisodeRow.id))
+        query = select(EpisodeRow).where(where).order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id)))
         return list(s.exec(query.offset(offset).limit(limit))), total
 
 
 def turn_page(episode_id: str, *, db: str | Path, limit: int, offset: int) -> tuple[list[Turn], int]:
     with session(db) as s:
-        where = TurnRow.episode_id == episode_id
+        where = col(TurnRow.episode_id) == episode_id
         total = s.exec(select(func.count()).select_from(TurnRow).where(where)).one()
-        rows = s.exec(select(TurnRow).where(where).order_by(TurnRow.index).offset(offset).limit(limit))
+        rows = s.exec(select(TurnRow).where(where).order_by(col(TurnRow.index)).offset(offset).limit(limit))
         return [turn_from_row(r) for r in rows], total
 
 
@@ -54,8 +54,8 @@ def turns_after(episode_id: str, *, db: str | Path, after_index: int) -> tuple[s
     finished only after its last turn is written, so a finished status here means no turn is missing."""
     with session(db) as s:
         status = s.exec(select(EpisodeRow.status).where(EpisodeRow.id == episode_id)).first()
-        rows = s.exec(select(TurnRow).where(TurnRow.episode_id == episode_id, TurnRow.index > after_index)
-                      .order_by(TurnRow.index))
+        rows = s.exec(select(TurnRow).where(col(TurnRow.episode_id) == episode_id, col(TurnRow.index) > after_index)
+                      .order_by(col(TurnRow.index)))
         return status, [turn_from_row(r) for r in rows]
 
 

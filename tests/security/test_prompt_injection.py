@@ -150,7 +150,7 @@ def test_the_post_filter_catches_every_english_naming_and_its_known_gaps_are_mea
             for turn in turns:
                 assert "llm" in turn.payload and "error" not in turn.payload["llm"], turn  # the model answered
                 if variant in NAMED and turn.payload["llm"].get("fallback") is None:
-                    assert WITHHELD in turn.text and turn.payload.get("redacted"), (variant, role, turn.text)
+                    assert turn.payload.get("redacted") and WITHHELD not in turn.text, (variant, role, turn.text)
                 if _got_through(variant, turn.text):
                     through[role].add(variant)
     assert not (through["patient"] | through["examiner"]) & set(NAMED)
