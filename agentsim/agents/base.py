@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from agentsim.model.action import Action, DoctorTurn, Observation
 from agentsim.model.episode import TurnKind
+from agentsim.model.provenance import AnswerProvenance
 from agentsim.model.usage import Usage
 
 
@@ -77,6 +78,7 @@ class AgentReply(BaseModel):
     noise: list[dict[str, Any]] = Field(default_factory=list)
     cost: float = 0.0
     usage: Usage | None = Field(None, description="LLM spend of this reply; tokens go in the turn's columns")
+    provenance: AnswerProvenance | None = None  # a patient's answer: why it said what it said
 
 
 @runtime_checkable

@@ -7,7 +7,21 @@ from typing import Annotated
 
 import typer
 
-from agentsim.cli import batch, cases, consult, doctors, episodes, judge, llm, play, report, runs, serve, view
+from agentsim.cli import (
+    audit,
+    batch,
+    cases,
+    consult,
+    doctors,
+    episodes,
+    judge,
+    llm,
+    play,
+    report,
+    runs,
+    serve,
+    view,
+)
 
 app = typer.Typer(
     name="agentsim",
@@ -46,6 +60,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(doctors.app, name="doctors")
 app.add_typer(doctors.schema_app, name="schema")
 app.add_typer(judge.app, name="judge")
+app.add_typer(audit.app, name="audit")
 app.command("validate")(cases.validate)
 app.command("run")(consult.run)
 app.command("play")(play.play)

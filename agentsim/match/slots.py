@@ -5,6 +5,8 @@ The cues are phrases matched on normalised text (US spelling, lowercase). A ques
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from agentsim.match.text import normalise
 from agentsim.model.case import FactSlot as S
 
@@ -102,8 +104,15 @@ SLOT_CUES: dict[S, tuple[str, ...]] = {
                 "hoarse"),
     S.ROS_EYES: ("eye", "eyes", "vision", "see", "blurr", "double vision", "sight"),
     S.IDEAS: ("what do you think", "any ideas", "think it is", "think is going on", "think might be",
-              "your thoughts", "thought it was", "what might be causing"),
-    S.CONCERNS: ("worried", "worry", "concern", "afraid", "scared", "frightened", "fear"),
+              "your thoughts", "thought it was", "what might be causing", "reckon", "any thoughts", "theory",
+              "put it down to", "what did you think", "what were you thinking", "first thought", "had a thought",
+              "thoughts yourself", "thoughts on what", "behind it", "behind this", "what's behind", "caused it",
+              "causing it", "brought this on", "what it might be", "think was going on", "think was causing",
+              "think it was", "what you think", "your idea", "any idea what"),
+    S.CONCERNS: ("worried", "worry", "concern", "afraid", "scared", "frightened", "fear", "frighten", "worrie",
+                 "worreid", "bothering you", "on your mind", "playing on your mind", "back of your mind",
+                 "going through your head", "nervous", "anxious about", "what's the worst", "upsetting you",
+                 "holding up", "bother you", "troubling you"),
     S.EXPECTATIONS: ("hoping", "expect", "what would you like", "hope to get", "want from", "like us to do",
                      "looking for today"),
 }
@@ -117,21 +126,37 @@ SOCIAL_SLOTS = frozenset({S.SMOKING, S.ALCOHOL, S.DRUGS, S.OCCUPATION, S.HOME, S
 
 _BROAD_SOCIAL = ("social history", "lifestyle", "habits", "social situation")
 
-# Normalised cues, built once and indexed by their first three letters: a question checks only the cues
+# Normalised cues, built once and indexed by the first three letters of their first word: a question checks only the cues
 # that could start at one of its words.
 _CUES: dict[str, list[tuple[str, S]]] = {}
 for _slot, _cues in SLOT_CUES.items():
     for _cue in _cues:
         _norm = normalise(_cue)
         if _norm:
-            _CUES.setdefault(_norm[:3], []).append((_norm, _slot))
+            _CUES.setdefault(_norm.split()[0][:3], []).append((_norm, _slot))
 
 
 def detect_slots(question: str) -> dict[S, float]:
     """Slots the question asks about, each with a strength (longer cues are stronger)."""
+    return dict(_detect_slots(question))
+
+
+def cue_words(question: str) -> frozenset[str]:
+    """The question's words that belong to a matched slot cue ('family', 'ever had'): what is left names the
+    item asked about."""
+    return _scan(question)[1]
+
+
+def _detect_slots(question: str) -> tuple[tuple[S, float], ...]:
+    return _scan(question)[0]
+
+
+@lru_cache(maxsize=4096)
+def _scan(question: str) -> tuple[tuple[tuple[S, float], ...], frozenset[str]]:
     norm = normalise(question)
     padded = f" {norm} "
     found: dict[S, float] = {}
+    words: set[str] = set()
     for head in {word[:3] for word in norm.split()}:
         for cue, slot in _CUES.get(head, ()):
             # whole cues match whole words; longer cues that end in a stem ('allerg') match word prefixes
@@ -142,7 +167,8 @@ def detect_slots(question: str) -> dict[S, float]:
             else:
                 continue
             found[slot] = max(found.get(slot, 0.0), strength)
+            words.update(cue.split())
     if any(b in padded for b in _BROAD_SOCIAL):
         for slot in SOCIAL_SLOTS:
             found.setdefault(slot, 0.7)
-    return found
+    return tuple(found.items()), frozenset(words)

@@ -88,8 +88,8 @@ def contains_phrase(haystack_norm: str, phrase: str) -> bool:
 
 
 _SPLIT = re.compile(r"(?<=[?;])\s+|\?$|\n+|(?<=[.!])\s+(?=[A-Z])")
-_ALSO = re.compile(r",?\s+\b(?:and also|also|and (?:do|does|did|have|has|are|is|any|what|how|when|where)"
-                   r"|plus)\b\s+", re.IGNORECASE)
+_ALSO = re.compile(r",?\s+\b(?:and also|also|and (?:do|does|did|have|has|are|is|any|what|how|when|where|who|which|why)"
+                   r"|plus)\b(?:'s|'re)?\s+", re.IGNORECASE)
 
 
 def split_questions(text: str) -> list[str]:
@@ -121,3 +121,39 @@ def unicode_fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in {"Cf", "Mn", "Me"})
     return unicodedata.normalize("NFKC", kept)
+
+
+class TypoFixer:
+    """Mend one-slip typos ('operashuns' is too far, 'surgry', 'pregancy', 'thristy', 'medcal' are not) against
+    a known vocabulary: a word of five letters or more that is not known is replaced by the known word one
+    deletion away on either side (a missing, extra, changed or swapped letter), preferring the most frequent.
+    Built per vocabulary; lookups are dictionary hits, no distance scans."""
+
+    def __init__(self, words: set[str]):
+        self.known = {w for w in words if w.isalpha()}
+        self._by_deletion: dict[str, str] = {}
+        for word in sorted(self.known, key=lambda w: (len(w), w)):
+            if len(word) < 4:
+                continue
+            self._by_deletion.setdefault(word, word)
+            for variant in _deletions(word):
+                self._by_deletion.setdefault(variant, word)
+
+    def fix(self, text: str) -> str:
+        words = normalise(text).split()
+        out = []
+        changed = False
+        for word in words:
+            if len(word) >= 5 and word.isalpha() and word not in self.known and word not in STOPWORDS:
+                found = self._by_deletion.get(word) or next(
+                    (self._by_deletion[v] for v in _deletions(word) if v in self._by_deletion), None)
+                if found is not None and found != word:
+                    out.append(found)
+                    changed = True
+                    continue
+            out.append(word)
+        return " ".join(out) if changed else text
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}

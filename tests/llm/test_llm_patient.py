@@ -82,3 +82,10 @@ def test_guard_flags_only_unsupported_claims(stemi):
     assert guard.unsupported("I've been on bisoprolol for years.") == ["bisoprolol"]
     assert guard.unsupported("My tummy feels sick.") == []  # lay words fold: "sick to my stomach" is scripted
     assert guard.unsupported("My knee aches too.") == ["knee"]
+
+
+def test_llm_answers_carry_provenance(patient):
+    smoke, rash = ask(patient, "Do you smoke cigarettes?", "Any rash on your skin?")
+    assert smoke.provenance is not None and smoke.provenance.fact_ids() == ["sh_smoking"]
+    assert smoke.payload["provenance"]["parts"][0]["inquiry"][0] == "social_smoking"
+    assert rash.provenance is not None and rash.provenance.fact_ids() == []

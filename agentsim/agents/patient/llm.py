@@ -80,13 +80,16 @@ class LLMPatient:
             guard["replaced"], llm["error"] = True, str(exc)
         if guard["replaced"]:
             offline = await self.offline.answer(question)
-            text, payload, noise = offline.text, dict(offline.payload), offline.noise
+            text, payload, noise, provenance = offline.text, dict(offline.payload), offline.noise, offline.provenance
         else:
             facts, slots = self.reader.read(question, text)
-            payload, noise = {"facts": facts, "slots": slots}, []
+            provenance = self.offline.policy.explain(question, facts, told=self.offline.told)
+            self.offline.told.update(facts)
+            payload, noise = {"facts": facts, "slots": slots, "provenance": provenance.model_dump(mode="json")}, []
         self.messages.append({"role": "assistant", "content": text})
         payload.update(guard=guard, **({"llm": llm} if llm else {}))  # the engine adds the usage under "llm"
-        return AgentReply(text=text, kind=TurnKind.ANSWER, payload=payload, noise=noise, usage=usage)
+        return AgentReply(text=text, kind=TurnKind.ANSWER, payload=payload, noise=noise, usage=usage,
+                          provenance=provenance)
 
     async def _generate(self, usage: Usage) -> str:
         completion = await complete(self.messages, settings=self.settings)

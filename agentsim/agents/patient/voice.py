@@ -10,6 +10,13 @@ from agentsim.model.case import Fact, FactSlot
 from agentsim.model.persona import BiasKind, CommunicationStyle, Level, NoiseKind, Persona
 
 DEFAULT_UNKNOWN = ("No.", "Not that I know of.", "No, nothing like that.")
+DEFAULT_DONT_KNOW = ("I don't know, I'm afraid. Nobody's told me that.", "I'm sorry, I wouldn't know that.",
+                     "I don't know. You'd have to check my notes.")
+DEFAULT_NOTHING_MORE = "No, that's everything."
+DEFAULT_NOTHING_TO_ADD = ("Nothing really comes to mind.", "There's nothing much to say about that.")
+# a fact written to follow another ("Otherwise I take HRT patches") loses its link word when told on its own
+_CONNECTIVE = re.compile(r"^(?:otherwise|also|and|but|apart from that|other than that|besides that|as well as that)"
+                         r",?\s+(?=\w)", re.IGNORECASE)
 
 # Lay wording for a low-literacy voice: the meaning stays, the jargon goes.
 _LAY = {
@@ -43,6 +50,23 @@ class Voice:
         options = self.persona.phrasing.unknown if self.persona and self.persona.phrasing.unknown else None
         return self.rng.choice(options or DEFAULT_UNKNOWN)
 
+    def dont_know(self) -> str:
+        """A lab value or measurement a lay patient is not told: "I don't know", never a made-up number."""
+        if self.persona is not None and self.persona.health_literacy is Level.LOW:
+            return "I wouldn't know about things like that, doctor."
+        return self.rng.choice(DEFAULT_DONT_KNOW)
+
+    def nothing_more(self) -> str:
+        return DEFAULT_NOTHING_MORE
+
+    def nothing_to_add(self) -> str:
+        return self.rng.choice(DEFAULT_NOTHING_TO_ADD)
+
+    @staticmethod
+    def also(text: str) -> str:
+        """Volunteered on "anything else?": said as an addition."""
+        return text
+
     def opening_bias(self) -> str | None:
         """Biases show once, early: a patient with a self-diagnosis says so in the first minute."""
         if self.persona is None or not self.persona.biases or self._bias_told:
@@ -50,11 +74,14 @@ class Voice:
         self._bias_told = True
         return self.persona.biases[0].statement
 
-    def tell(self, facts: list[Fact]) -> tuple[str, list[Fact], list[dict[str, Any]]]:
-        """Text for these facts, the facts actually told (omission drops one), and the noise applied."""
+    def tell(self, facts: list[Fact], *, first: bool = True) -> tuple[str, list[Fact], list[dict[str, Any]]]:
+        """Text for these facts, the facts actually told (omission drops one), and the noise applied. `first`:
+        nothing was said before these in the reply, so a leading link word ("Otherwise ...") is dropped."""
         noise: list[dict[str, Any]] = []
         told = list(facts)
         texts = [f.text for f in told]
+        if first and texts:
+            texts[0] = _unlink(texts[0])
         rates = self.persona.noise if self.persona else {}
         for kind in NoiseKind:
             rate = rates.get(kind, 0.0)
@@ -89,7 +116,8 @@ class Voice:
                                                 ("really", "a little"), ("awful", "not too bad")])
             return changed if changed != text else None
         if kind is NoiseKind.SELF_DIAGNOSIS:
-            guess = next((b.statement for b in self.persona.biases if b.kind is BiasKind.SELF_DIAGNOSIS), None)
+            biases = self.persona.biases if self.persona else []
+            guess = next((b.statement for b in biases if b.kind is BiasKind.SELF_DIAGNOSIS), None)
             return f"{text} {guess}" if guess else None
         changed = _replace_first(text, _SWAPS[kind])
         return changed if changed != text else None
@@ -113,8 +141,13 @@ class Voice:
         suffix = ""
         if persona.phrasing.suffixes and persona.verbosity is not Level.LOW and self.rng.random() < 0.5:
             suffix = self.rng.choice(persona.phrasing.suffixes)
-        if prefix and prefix[-1] not in ".!?" and not body.startswith("I "):
+        if prefix.endswith(",") and len(prefix.split()) >= 4:
+            # "I keep worrying about this," is a clause of its own: no comma splice into the answer
+            prefix = prefix[:-1] + "."
+        if prefix and prefix[-1] not in ".!?" and not re.match(r"I\b|I'", body):
             body = f"{body[0].lower()}{body[1:]}"
+        if suffix and _same_filler(body, suffix):
+            suffix = ""
         return f"{prefix} {body} {suffix}".strip()
 
 
@@ -140,6 +173,17 @@ def _replace_first(text: str, pairs: list[tuple[str, str]]) -> str:
 def _first_clause(text: str) -> str:
     clause = re.split(r"(?<=[a-z0-9])[,;]\s|\s(?:and|but|so)\s", text, maxsplit=1)[0].rstrip(".!")
     return clause + "."
+
+
+def _unlink(text: str) -> str:
+    stripped = _CONNECTIVE.sub("", text, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped != text else text
+
+
+def _same_filler(body: str, suffix: str) -> bool:
+    """'Not that I know of. Not that I know of.': a tail that repeats what the body already says."""
+    norm = re.sub(r"[^a-z ]", "", suffix.lower()).strip()
+    return bool(norm) and norm in re.sub(r"[^a-z ]", "", body.lower())
 
 
 def _lay(text: str) -> str:

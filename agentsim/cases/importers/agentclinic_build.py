@@ -25,6 +25,7 @@ from agentsim.cases.importers.agentclinic_slots import (
     split_clauses,
 )
 from agentsim.cases.importers.agentclinic_text import (
+    demographics_facts,
     ensure_period,
     flatten_value,
     is_empty_text,
@@ -33,6 +34,7 @@ from agentsim.cases.importers.agentclinic_text import (
     names_any,
     remove_phrases,
     split_sentences,
+    subjectless_to_first_person,
     to_first_person,
     upper_first,
     with_article,
@@ -257,6 +259,9 @@ def build_osce(record: dict[str, Any], ctx: Context) -> Draft:
     for key, value in actor.items():
         if _section_kind(key) == "other":
             _add_section(fb, value, "history", child, fixed=section_slot(key))
+    if child is None:  # "works as a teacher, lives with her husband": the patient's own social history
+        for text in demographics_facts(demo_text):
+            fb.add(text, classify(text, "social"))
     _add_section(fb, sections.get("social"), "social", child)
     _add_section(fb, sections.get("ros"), "ros", child)
 
@@ -276,7 +281,7 @@ def build_osce(record: dict[str, Any], ctx: Context) -> Draft:
 def _add_section(fb: FactBuilder, value: Any, kind: str, child: str | None, fixed: FactSlot | None = None) -> None:
     for sentence in _texts(value):
         for clause in split_clauses(sentence, kind):
-            text = to_first_person(clause, child)
+            text = subjectless_to_first_person(to_first_person(clause, child))
             fb.add(text, fixed or classify(text, kind))
 
 

@@ -113,8 +113,87 @@ _REPORTING = r"(?:reports|notes|mentions|describes|complains\s+of|presents\s+wit
 
 
 def to_first_person(sentence: str, child_noun: str | None = None) -> str:
-    """Rewrite a simple third-person sentence as the patient (or, with child_noun, the parent) would say it.
-    Sentences that do not start with the patient as subject are returned unchanged."""
+    """Rewrite a third-person sentence as the patient (or, with child_noun, the parent) would say it: the
+    sentence's subject, then (for the patient speaking) every later 'he/she/the patient' clause, so no
+    "which she believes" or "the patient noticed" is left in patient text."""
+    converted = _lead_to_first_person(sentence, child_noun)
+    if child_noun:  # the parent speaks: 'he' and 'she' are the child, and stay
+        return converted
+    return upper_first(_clauses_to_first_person(converted))
+
+
+# 'is' -> 'am' and friends; a verb not listed loses its third-person -s ('believes' -> 'believe')
+_IRREGULAR_1ST = {"is": "am", "was": "was", "has": "have", "does": "do", "goes": "go", "'s": "'m"}
+_NOT_VERB_S = {"always", "sometimes", "also", "was", "has", "is", "this", "its", "thus", "perhaps", "less", "unless"}
+
+
+def _verb_to_first(word: str) -> str:
+    lower = word.lower()
+    if lower in _IRREGULAR_1ST:
+        return _IRREGULAR_1ST[lower]
+    if not lower.endswith("s") or lower.endswith("ss") or lower in _NOT_VERB_S:
+        return word  # past tense, a modal, or not a verb: unchanged ('noticed', 'can', 'will')
+    if lower.endswith("ies") and len(lower) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(ss|sh|ch|x|z|o)es$", lower):
+        return word[:-2]
+    return word[:-1]
+
+
+_LATER_SUBJECT = re.compile(r"\b(the\s+patient|he|she)\s+(" + _ADVERB + r")([A-Za-z']+)\b", re.IGNORECASE)
+
+
+def _clauses_to_first_person(text: str) -> str:
+    """Subjects later in the sentence: 'which she believes' -> 'which I believe', 'he's been' -> "I've been"."""
+    text = re.sub(r"\b(?:he|she)'s\s+(been|had|got|never|always)\b", r"I've \1", text, flags=re.I)
+    text = re.sub(r"\b(?:he|she)'s\b", "I'm", text, flags=re.I)
+    text = re.sub(r"\bthe\s+patient's\b", "my", text, flags=re.I)
+    text = _LATER_SUBJECT.sub(lambda m: f"I {m.group(2).lower()}{_verb_to_first(m.group(3))}", text)
+    text = re.sub(r"\b(?:the\s+)?patient\b", "me", text, flags=re.I)
+    text = re.sub(r"\bI've had being\b", "I've been", text)
+    text = re.sub(r"\bI have had being\b", "I have been", text)
+    return text
+
+
+_SUBJECTLESS = [
+    (re.compile(r"^non[- ]?smoker\.?$", re.I), "I don't smoke."),
+    (re.compile(r"^ex[- ]?smoker\b\.?", re.I), "I used to smoke"),
+    (re.compile(r"^(?:tee[- ]?total|teetotal|teetotaller|does not drink|doesn't drink)\.?$", re.I), "I don't drink."),
+]
+
+
+def subjectless_to_first_person(text: str) -> str:
+    """Bare record shorthand a patient would not say: 'Non-smoker.' -> "I don't smoke." """
+    for pattern, spoken in _SUBJECTLESS:
+        if pattern.search(text.strip()):
+            return pattern.sub(spoken, text.strip(), count=1)
+    return text
+
+
+# an age or a bare sex word: what parse_demographics reads, not a social fact
+_AGE_OR_SEX = re.compile(r"\d|\b(?:year|month|week|day)s?[- ]old\b|^(?:female|male|woman|man|girl|boy|f|m|intersex)$",
+                         re.IGNORECASE)
+
+
+def demographics_facts(text: str) -> list[str]:
+    """What a demographics line says beyond age and sex, as the patient would say it: '38-year-old female, works
+    as a teacher, lives with her husband' -> ['I work as a teacher.', 'I live with my husband.']."""
+    out = []
+    for clause in re.split(r"[,;]\s*|\.\s+|\s+and\s+(?=(?:works|lives|is|has|was)\b)", text):
+        clause = clause.strip(" .")
+        if not clause or _AGE_OR_SEX.search(clause):
+            continue
+        if not re.search(r"\b(work|works|worked|working|job|retired|student|employed|unemployed|lives|living|lives"
+                         r"|home|married|widow|widowed|divorced|single)\b", clause, re.I):
+            continue
+        spoken = to_first_person(re.sub(r"^(?:who|and)\s+", "", clause, flags=re.I))
+        if re.match(r"^(retired|unemployed|married|widowed|divorced|single|a\s|an\s)", spoken, re.I):
+            spoken = f"I'm {lower_first(spoken)}"
+        out.append(ensure_period(upper_first(spoken)))
+    return out
+
+
+def _lead_to_first_person(sentence: str, child_noun: str | None = None) -> str:
     s = sentence.strip()
     # "Denies X" / "The patient denies experiencing any X" -> "No X."
     m = re.match(rf"^(?:{_SUBJECT}\s+)?{_ADVERB}denies\s+(?:(?:experiencing|having|any)\s+)*(.+)$", s, re.I)
@@ -157,6 +236,9 @@ def to_first_person(sentence: str, child_noun: str | None = None) -> str:
 
 def _possessives(text: str) -> str:
     """Finish a converted sentence: later verbs joined by and/but, possessives, contractions."""
+    # 'her' before a word that cannot follow a possessive is the object: 'told her that' -> 'told me that'
+    text = re.sub(r"\bher\b(?=\s*(?:$|[.,;:!?]|\s(?:to|that|the|a|an|and|at|in|on|for|with|about|up|off|out|"
+                  r"again|so|when|if|because)\b))", "me", text)
     text = re.sub(rf"\b(and|but)\s+{_REPORTING}\s+(?=(experiencing|having|feeling)\b)", r"\1 I've been ", text, flags=re.I)
     text = re.sub(rf"\b(and|but)\s+{_REPORTING}\s+", r"\1 I've had ", text, flags=re.I)
     text = re.sub(r"\b(and|but)\s+(\w+)\b", lambda x: f"{x.group(1)} {_VERB_1ST.get(x.group(2).lower(), x.group(2))}", text)

@@ -1,0 +1,1 @@
+"""Self-audits: agentsim measuring its own agents against the cases they serve."""
