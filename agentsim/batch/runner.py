@@ -16,6 +16,7 @@ from pathlib import Path
 from agentsim.batch.spec import BatchSpec, DoctorSpec, episode_key
 from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
 from agentsim.errors import UserError
+from agentsim.llm import limits
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
 from agentsim.model.episode import EpisodeResult, RunStatus, Termination
@@ -66,10 +67,11 @@ def plan(spec: BatchSpec) -> list[PlannedEpisode]:
 async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = None,
                     on_progress: Callable[[Progress], None] | None = None,
                     stop: asyncio.Event | None = None, executor: str = "local",
-                    ray_address: str | None = None) -> BatchOutcome:
+                    ray_address: str | None = None, workers: int = 1) -> BatchOutcome:
     """Start a new run (run_id None) or resume one. Returns when every planned episode is done, or after
     `stop` is set (episodes in flight are cancelled and recorded as aborted). `executor` is "local"
-    (asyncio in this process) or "ray" (Ray tasks, see ray_executor.py)."""
+    (asyncio in this process, or `workers` processes of this machine: see pool.py) or "ray" (Ray tasks, see
+    ray_executor.py)."""
     if executor not in {"local", "ray"}:
         raise UserError(f"unknown executor {executor!r}: use local or ray")
     if executor == "ray":
@@ -86,6 +88,16 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
     finished = runs.completed_keys(run_id, db=db)
     progress = Progress(total=len(todo), skipped=sum(p.key in finished for p in todo))
     todo = [p for p in todo if p.key not in finished]
+    if executor == "local" and workers > 1 and len(todo) > 1:  # the pool's processes run the episodes
+        from agentsim.batch import pool
+
+        try:
+            await pool.run_shares(todo, spec, db=db, run_id=run_id, workers=workers, progress=progress,
+                                  on_progress=on_progress, stop=stop)
+        finally:
+            status = _final_status(progress, len(todo), stop)
+            runs.set_run_status(run_id, status, db=db)
+        return BatchOutcome(run_id=run_id, progress=progress, status=status)
     rubric, catalogue = load_rubric(), load_catalogue()
     limit = asyncio.Semaphore(spec.concurrency)
 
@@ -104,7 +116,9 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
             if on_progress:
                 on_progress(progress)
 
-    tasks = [asyncio.create_task(one(item)) for item in todo]
+    width = limits.run_width(spec.concurrency)  # the batch's width governs the LLM in-flight limit
+    with width:
+        tasks = [asyncio.create_task(one(item)) for item in todo]
     watcher = asyncio.create_task(_cancel_on(stop, tasks)) if stop is not None else None
     status = RunStatus.COMPLETED
     try:
@@ -112,11 +126,15 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
     finally:
         if watcher:
             watcher.cancel()
-        interrupted = stop is not None and stop.is_set()
-        left = len(todo) - progress.done
-        status = RunStatus.INTERRUPTED if interrupted else (RunStatus.COMPLETED if left == 0 else RunStatus.INCOMPLETE)
+        status = _final_status(progress, len(todo), stop)
         runs.set_run_status(run_id, status, db=db)
     return BatchOutcome(run_id=run_id, progress=progress, status=status)
+
+
+def _final_status(progress: Progress, planned: int, stop: asyncio.Event | None) -> RunStatus:
+    if stop is not None and stop.is_set():
+        return RunStatus.INTERRUPTED
+    return RunStatus.COMPLETED if planned - progress.done == 0 else RunStatus.INCOMPLETE
 
 
 def episode_spec(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, rubric: RubricConfig | str = "default",
@@ -125,9 +143,10 @@ def episode_spec(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, rubric: 
     return EpisodeSpec(
         case=case if case is not None else item.case,
         doctor=RoleSpec(ref=item.doctor.name, options=item.doctor.doctor_options()),
-        patient=RoleSpec(ref=spec.patient, options={"model": spec.patient_model} if spec.patient_model else {}),
-        gatekeeper=RoleSpec(ref=spec.gatekeeper,
-                            options={"model": spec.gatekeeper_model} if spec.gatekeeper_model else {}),
+        patient=RoleSpec(ref=spec.patient, options={**spec.patient_options,
+                                                    **({"model": spec.patient_model} if spec.patient_model else {})}),
+        gatekeeper=RoleSpec(ref=spec.gatekeeper, options={
+            **spec.gatekeeper_options, **({"model": spec.gatekeeper_model} if spec.gatekeeper_model else {})}),
         persona=item.persona, max_turns=spec.max_turns, budget=spec.budget, seed=item.seed, rubric=rubric,
         run_id=run_id, key=item.key,
     )
