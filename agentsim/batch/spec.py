@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from agentsim.cases.yamlio import safe_load
 from agentsim.errors import CaseFileError, UserError
 from agentsim.model.case import Case
 
@@ -93,7 +94,7 @@ def load_spec(path: Path) -> BatchSpec:
     except FileNotFoundError:
         raise UserError(f"batch spec {path} not found") from None
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise CaseFileError(path, [f"cannot parse: {exc}"]) from None
     if not isinstance(data, dict):

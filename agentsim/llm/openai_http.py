@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import logging
 import os
 import weakref
 from functools import cache
@@ -25,6 +26,8 @@ from pydantic import BaseModel
 from agentsim.llm.settings import LLMSettings
 
 PREFIX = "openai/"
+# httpx logs one INFO line per request: at hundreds of calls a second that is CPU and noise, not news
+logging.getLogger("httpx").setLevel(logging.WARNING)
 _CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
 
 
@@ -49,8 +52,10 @@ def _client() -> httpx.AsyncClient:
     loop = asyncio.get_running_loop()
     client = _CLIENTS.get(loop)
     if client is None:
-        # keep-alive connections are reused across calls: no TCP (or TLS) handshake per request
-        client = httpx.AsyncClient(limits=httpx.Limits(max_connections=None, max_keepalive_connections=512))
+        # keep-alive connections are reused across calls: no TCP (or TLS) handshake per request. An idle one
+        # is dropped after 4 s, before servers close theirs (uvicorn: 5 s), so a POST never meets a dead socket
+        client = httpx.AsyncClient(limits=httpx.Limits(max_connections=None, max_keepalive_connections=512,
+                                                       keepalive_expiry=4.0))
         _CLIENTS[loop] = client
     return client
 

@@ -8,6 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from agentsim.agents.base import Doctor
+from agentsim.cases.yamlio import safe_load
 from agentsim.errors import UserError
 from agentsim.model.action import ACTION_ADAPTER, Action, Diagnose, Observation
 
@@ -27,7 +28,7 @@ class ScriptedDoctor(Doctor):
     def from_file(cls, path: str | Path) -> ScriptedDoctor:
         path = Path(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = safe_load(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"script {path} not found") from None
         except yaml.YAMLError as exc:
