@@ -46,6 +46,7 @@ class BatchSpec(BaseModel):
     gatekeeper_model: str | None = None
     patient_options: dict[str, Any] = Field(default_factory=dict, description="e.g. max_concurrency, api_base")
     gatekeeper_options: dict[str, Any] = Field(default_factory=dict)
+    judge_model: str | None = Field(default=None, description="an LLM judge scoring each episode beside the rubric")
     repeats: int = Field(default=1, ge=1, le=1000)
     seed: int = 0
     max_turns: int = Field(default=20, ge=1, le=200)

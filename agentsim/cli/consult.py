@@ -90,7 +90,8 @@ def run(
         case=case, doctor=RoleSpec(ref=doctor, options=doctor_options),
         patient=RoleSpec(ref=patient, options=patient_options), gatekeeper=RoleSpec(ref=gatekeeper,
                                                                                   options=gatekeeper_options),
-        persona=persona, max_turns=max_turns, budget=budget, seed=seed, judge=JudgeSpec(model=judge_model),
+        persona=persona, max_turns=max_turns, budget=budget, seed=seed,
+        judge=JudgeSpec(model=judge_model, options={"api_base": api_base} if judge_model and api_base else {}),
     )
     result = run_episode(spec, db=resolve_url(db), on_turn=show if live else None)
     if as_json:

@@ -43,6 +43,10 @@ STOPWORDS = frozenset(
 )
 
 
+# articles, prepositions and conjunctions only: for ranking where question words still carry meaning
+FUNCTION_WORDS = frozenset("a an the of to in on at my and with for from into down up by".split())
+
+
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("&", " and ")
