@@ -43,7 +43,8 @@ def number(text: str) -> float:
 @pytest.mark.parametrize(("model", "field"), [
     (BatchSpec, "repeats"), (BatchSpec, "max_turns"), (BatchSpec, "concurrency"), (BatchSpec, "retries"),
     (LLMSettings, "max_retries"), (LLMSettings, "retry_base_delay"), (LLMSettings, "retry_max_delay"),
-    (LLMSettings, "max_concurrency"), (LLMSettings, "temperature"), (LLMSettings, "max_tokens"),
+    (LLMSettings, "max_concurrency"), (LLMSettings, "endpoint_concurrency"), (LLMSettings, "temperature"),
+    (LLMSettings, "max_tokens"),
     (PanelOptions, "max_rounds"), (LLMSettings, "timeout"),
 ])
 def test_each_option_range_and_default_is_the_declared_one(model, field):
@@ -57,7 +58,9 @@ def test_each_option_range_and_default_is_the_declared_one(model, field):
     if default is not None:
         assert number(default_text) == default
     else:
-        assert default_text == "provider's"
+        # an unset limit means something per option: say which, exactly
+        meaning = {"max_concurrency": "the run's concurrency", "endpoint_concurrency": "unlimited"}
+        assert default_text == meaning.get(field, "provider's")
 
 
 def test_seed_and_lease_rows():

@@ -17,6 +17,7 @@ from agentsim.batch.lease import held
 from agentsim.batch.spec import BatchSpec, DoctorSpec, episode_key
 from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
 from agentsim.errors import UserError
+from agentsim.llm import limits
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
 from agentsim.model.episode import EpisodeResult, RunStatus, Termination
@@ -69,11 +70,12 @@ def plan(spec: BatchSpec) -> list[PlannedEpisode]:
 async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = None,
                     on_progress: Callable[[Progress], None] | None = None,
                     stop: asyncio.Event | None = None, executor: str = "local",
-                    ray_address: str | None = None, lease: Lease | None = None) -> BatchOutcome:
+                    ray_address: str | None = None, lease: Lease | None = None, workers: int = 1) -> BatchOutcome:
     """Start a new run (run_id None) or resume one. Returns when every planned episode is done, or after
     `stop` is set (episodes in flight are cancelled and recorded as aborted). `executor` is "local"
-    (asyncio in this process) or "ray" (Ray tasks, see ray_executor.py). The run's lease is taken first
-    (or `lease`, one the caller holds): a run another executor holds is refused with LeaseHeldError."""
+    (asyncio in this process, or `workers` processes of this machine: see pool.py) or "ray" (Ray tasks, see
+    ray_executor.py). The run's lease is taken first (or `lease`, one the caller holds): a run another
+    executor holds is refused with LeaseHeldError."""
     if executor not in {"local", "ray"}:
         raise UserError(f"unknown executor {executor!r}: use local or ray")
     if executor == "ray":
@@ -87,11 +89,11 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
     lost = asyncio.Event()  # set if another executor took the run over: stop, and leave its rows alone
     async with held(run_id, db=db, lost=lost, lease=lease):
         return await _execute(spec, db=db, run_id=run_id, on_progress=on_progress, stop=stop, lost=lost,
-                              executor=executor)
+                              executor=executor, workers=workers)
 
 
 async def _execute(spec: BatchSpec, *, db: str | Path, run_id: str, on_progress: Callable[[Progress], None] | None,
-                   stop: asyncio.Event, lost: asyncio.Event, executor: str) -> BatchOutcome:
+                   stop: asyncio.Event, lost: asyncio.Event, executor: str, workers: int) -> BatchOutcome:
     """The run's work, under its lease: nobody else deletes or adds its episodes meanwhile."""
     runs.discard_unfinished(run_id, db=db)
     runs.set_run_status(run_id, RunStatus.RUNNING, db=db)
@@ -99,6 +101,17 @@ async def _execute(spec: BatchSpec, *, db: str | Path, run_id: str, on_progress:
     finished = runs.completed_keys(run_id, db=db)
     progress = Progress(total=len(todo), skipped=sum(p.key in finished for p in todo))
     todo = [p for p in todo if p.key not in finished]
+    if executor == "local" and workers > 1 and len(todo) > 1:  # the pool's processes run the episodes
+        from agentsim.batch import pool
+
+        try:
+            await pool.run_shares(todo, spec, db=db, run_id=run_id, workers=workers, progress=progress,
+                                  on_progress=on_progress, stop=stop)
+        finally:
+            status = _final_status(progress, len(todo), stop, lost)
+            if not lost.is_set():  # the run is another executor's now: its status is theirs to write
+                runs.set_run_status(run_id, status, db=db)
+        return BatchOutcome(run_id=run_id, progress=progress, status=status)
     rubric, catalogue = load_rubric(), load_catalogue()
     limit = asyncio.Semaphore(spec.concurrency)
 
@@ -117,19 +130,25 @@ async def _execute(spec: BatchSpec, *, db: str | Path, run_id: str, on_progress:
             if on_progress:
                 on_progress(progress)
 
-    tasks = [asyncio.create_task(one(item)) for item in todo]
+    width = limits.run_width(spec.concurrency)  # the batch's width governs the LLM in-flight limit
+    with width:
+        tasks = [asyncio.create_task(one(item)) for item in todo]
     watcher = asyncio.create_task(_cancel_on(stop, lost, tasks))
     status = RunStatus.COMPLETED
     try:
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
         watcher.cancel()
-        left = len(todo) - progress.done
-        status = RunStatus.INTERRUPTED if stop.is_set() or lost.is_set() else (
-            RunStatus.COMPLETED if left == 0 else RunStatus.INCOMPLETE)
+        status = _final_status(progress, len(todo), stop, lost)
         if not lost.is_set():  # the run is another executor's now: its status is theirs to write
             runs.set_run_status(run_id, status, db=db)
     return BatchOutcome(run_id=run_id, progress=progress, status=status)
+
+
+def _final_status(progress: Progress, planned: int, stop: asyncio.Event, lost: asyncio.Event) -> RunStatus:
+    if stop.is_set() or lost.is_set():
+        return RunStatus.INTERRUPTED
+    return RunStatus.COMPLETED if planned - progress.done == 0 else RunStatus.INCOMPLETE
 
 
 def episode_spec(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, rubric: RubricConfig | str = "default",
@@ -138,9 +157,10 @@ def episode_spec(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, rubric: 
     return EpisodeSpec(
         case=case if case is not None else item.case,
         doctor=RoleSpec(ref=item.doctor.name, options=item.doctor.doctor_options()),
-        patient=RoleSpec(ref=spec.patient, options={"model": spec.patient_model} if spec.patient_model else {}),
-        gatekeeper=RoleSpec(ref=spec.gatekeeper,
-                            options={"model": spec.gatekeeper_model} if spec.gatekeeper_model else {}),
+        patient=RoleSpec(ref=spec.patient, options={**spec.patient_options,
+                                                    **({"model": spec.patient_model} if spec.patient_model else {})}),
+        gatekeeper=RoleSpec(ref=spec.gatekeeper, options={
+            **spec.gatekeeper_options, **({"model": spec.gatekeeper_model} if spec.gatekeeper_model else {})}),
         persona=item.persona, max_turns=spec.max_turns, budget=spec.budget, seed=item.seed, rubric=rubric,
         judge=JudgeSpec(model=spec.judge_model), run_id=run_id, key=item.key,
     )

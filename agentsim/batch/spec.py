@@ -49,11 +49,14 @@ class BatchSpec(BaseModel):
     gatekeeper: str = "rules"
     patient_model: str | None = None
     gatekeeper_model: str | None = None
+    patient_options: dict[str, Any] = Field(default_factory=dict, description="e.g. max_concurrency, api_base")
+    gatekeeper_options: dict[str, Any] = Field(default_factory=dict)
     judge_model: str | None = Field(default=None, description="an LLM judge scoring each episode beside the rubric")
     repeats: int = Field(default=1, ge=1, le=1000)
     seed: Seed = 0
     max_turns: int = Field(default=20, ge=1, le=200)
     budget: float | None = Field(default=None, ge=0)
+    # episodes in flight; also the default LLM in-flight limit per model (agentsim.llm.limits)
     concurrency: int = Field(default=4, ge=1, le=512)
     retries: int = Field(default=1, ge=0, le=10, description="re-runs of an episode that crashed (not doctor_error)")
 
@@ -131,6 +134,14 @@ def load_spec(path: Path) -> BatchSpec:
     except ValidationError as exc:
         raise CaseFileError(path, [f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}"
                                    for e in exc.errors()]) from None
+
+
+def with_options(spec: BatchSpec, *, doctor: dict[str, Any], patient: dict[str, Any],
+                 gatekeeper: dict[str, Any]) -> BatchSpec:
+    """The spec with command-line options laid over it (every doctor gets `doctor`); they win over the file."""
+    doctors = [d.model_copy(update={"options": {**d.options, **doctor}}) for d in spec.doctors]
+    return spec.model_copy(update={"doctors": doctors, "patient_options": {**spec.patient_options, **patient},
+                                   "gatekeeper_options": {**spec.gatekeeper_options, **gatekeeper}})
 
 
 def episode_key(*, case_id: str, doctor: str, persona: str | None, seed: int) -> str:

@@ -209,3 +209,9 @@ def parse_model(model: type[M], path: Path) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise CaseFileError(path, describe_errors(exc, lines)) from None
+
+
+def safe_load(text: str) -> Any:
+    """`yaml.safe_load` through libyaml when PyYAML has it: for files read whole, without line tracking (the
+    doctor's knowledge base, scripted doctors, batch specs). Errors are yaml.YAMLError, as safe_load's."""
+    return yaml.load(text, Loader=_FAST or yaml.SafeLoader)  # noqa: S506 - a safe loader

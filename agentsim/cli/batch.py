@@ -20,6 +20,12 @@ def batch(
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar; one summary line")] = False,
     executor: Annotated[str, typer.Option(help="local (asyncio) or ray (needs agentsim[ray])")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="a Ray cluster address; default: a local Ray")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="worker processes for the local executor "
+                                                 "[default: the CPU count]")] = None,
+    doctor_opt: Annotated[list[str] | None, typer.Option("--doctor-opt", help="key=value for every doctor")] = None,
+    patient_opt: Annotated[list[str] | None, typer.Option("--patient-opt", help="key=value for the patient")] = None,
+    gatekeeper_opt: Annotated[list[str] | None, typer.Option("--gatekeeper-opt",
+                                                             help="key=value for the gatekeeper")] = None,
 ) -> None:
     """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run.
 
@@ -33,8 +39,10 @@ def batch(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from agentsim.batch.pool import default_workers
     from agentsim.batch.runner import run_batch
-    from agentsim.batch.spec import BatchSpec, load_spec
+    from agentsim.batch.spec import BatchSpec, load_spec, with_options
+    from agentsim.cli.consult import parse_options
     from agentsim.errors import UserError
     from agentsim.model.episode import RunStatus
     from agentsim.store.db import resolve_url
@@ -53,6 +61,10 @@ def batch(
         spec, run_id = load_spec(Path(target)), None
     if concurrency:
         spec = spec.model_copy(update={"concurrency": concurrency})
+    if doctor_opt or patient_opt or gatekeeper_opt:
+        spec = with_options(spec, doctor=parse_options(doctor_opt or []),
+                            patient=parse_options(patient_opt or [], "--patient-opt"),
+                            gatekeeper=parse_options(gatekeeper_opt or [], "--gatekeeper-opt"))
 
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("failed {task.fields[failed]} · ${task.fields[cost]:,.0f}"), TimeRemainingColumn(),
@@ -71,7 +83,8 @@ def batch(
         with bar:
             task_id = bar.add_task("episodes", total=None, failed=0, cost=0.0)
             outcome = await run_batch(spec, db=url, run_id=run_id, on_progress=on_progress, stop=stop,
-                                      executor=executor, ray_address=ray_address)
+                                      executor=executor, ray_address=ray_address,
+                                      workers=workers or default_workers())
             bar.update(task_id, total=outcome.progress.total,
                        completed=outcome.progress.skipped + outcome.progress.done + outcome.progress.failed)
         return outcome

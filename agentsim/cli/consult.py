@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from agentsim.model.episode import EpisodeResult, Termination, Turn
 
 
-def _parse_options(pairs: list[str], flag: str = "--doctor-opt") -> dict[str, str]:
+def parse_options(pairs: list[str], flag: str = "--doctor-opt") -> dict[str, str]:
     from agentsim.errors import UserError
 
     options: dict[str, str] = {}
@@ -87,11 +87,11 @@ def run(
     if not no_validate:
         check_case(case)
     live = not (as_json or quiet)
-    doctor, doctor_options = llm_role(doctor, "checklist", doctor_model, api_base, _parse_options(doctor_opt or []))
+    doctor, doctor_options = llm_role(doctor, "checklist", doctor_model, api_base, parse_options(doctor_opt or []))
     patient, patient_options = llm_role(patient, "retrieval", patient_model, api_base,
-                                        _parse_options(patient_opt or [], "--patient-opt"))
+                                        parse_options(patient_opt or [], "--patient-opt"))
     gatekeeper, gatekeeper_options = llm_role(gatekeeper, "rules", gatekeeper_model, api_base,
-                                              _parse_options(gatekeeper_opt or [], "--gatekeeper-opt"))
+                                              parse_options(gatekeeper_opt or [], "--gatekeeper-opt"))
     spec = EpisodeSpec(
         case=case, doctor=RoleSpec(ref=doctor, options=doctor_options),
         patient=RoleSpec(ref=patient, options=patient_options), gatekeeper=RoleSpec(ref=gatekeeper,

@@ -259,11 +259,11 @@ def score(
     check_prefix(episode, what="episode")
     console = Console(highlight=False)
     if judge is JudgeChoice.LLM:
-        from agentsim.cli.consult import _parse_options
+        from agentsim.cli.consult import parse_options
         from agentsim.judge.stored import judge_stored
 
         (both,) = judge_stored([episode], db=db, model=judge_model, api_base=api_base, samples=judge_samples,
-                               options=_parse_options(judge_opt or [], "--judge-opt"), rubric=rubric, save=save)
+                               options=parse_options(judge_opt or [], "--judge-opt"), rubric=rubric, save=save)
         if as_json:
             typer.echo(json.dumps({"episode_id": both.episode.episode_id, "score": both.llm.summary(),
                                    "llm": both.judgement.model_dump(mode="json")}, indent=2))

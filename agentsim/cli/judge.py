@@ -54,7 +54,7 @@ def compare(
 ) -> None:
     """Score stored episodes with both judges and print how far they agree: exact Likert agreement,
     correct/incorrect agreement and Cohen's kappa on correct."""
-    from agentsim.cli.consult import _parse_options
+    from agentsim.cli.consult import parse_options
     from agentsim.errors import UserError
     from agentsim.judge.agreement import JudgePair, agreement
     from agentsim.judge.stored import judge_stored
@@ -63,7 +63,7 @@ def compare(
     if not ids:
         raise UserError("nothing to compare: the run has no finished episodes")
     graded = judge_stored(ids, db=db, model=judge_model, api_base=api_base, samples=judge_samples,
-                          options=_parse_options(judge_opt or [], "--judge-opt"), rubric=rubric, save=save)
+                          options=parse_options(judge_opt or [], "--judge-opt"), rubric=rubric, save=save)
     pairs = [JudgePair(episode_id=g.episode.episode_id, case_id=g.episode.case_id, diagnosis=g.episode.diagnosis,
                        rubric_likert=g.rubric.diagnosis.likert, rubric_correct=g.rubric.diagnosis.correct,
                        llm_likert=g.judgement.likert, llm_correct=g.judgement.correct,

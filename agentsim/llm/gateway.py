@@ -15,11 +15,11 @@ import logging
 import os
 import random
 import time
-import weakref
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from agentsim.llm import limits, openai_http
 from agentsim.llm.errors import LLMConfigError, LLMError, LLMUnavailableError
 from agentsim.llm.settings import LLMSettings
 from agentsim.model.usage import Usage
@@ -75,20 +75,6 @@ def _litellm() -> Any:
     return litellm
 
 
-# One semaphore per (event loop, model string): asyncio primitives belong to a loop, and tests and
-# `run_episode` start fresh loops. The first caller's max_concurrency sizes a model's semaphore.
-_SEMAPHORES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _semaphore(model: str, size: int) -> asyncio.Semaphore:
-    per_loop = _SEMAPHORES.setdefault(asyncio.get_running_loop(), {})
-    if model not in per_loop:
-        per_loop[model] = asyncio.Semaphore(size)
-    return per_loop[model]
-
-
 async def complete(
     messages: list[dict[str, Any]],
     *,
@@ -97,19 +83,32 @@ async def complete(
     tool_choice: str | dict[str, Any] | None = None,
     response_format: dict[str, Any] | type[BaseModel] | None = None,
 ) -> Completion:
-    """One chat completion, retried within `settings.max_retries` on transient failures."""
-    litellm = _litellm()
-    kwargs = _request(messages, settings, tools, tool_choice, response_format)
+    """One chat completion, retried within `settings.max_retries` on transient failures. OpenAI-compatible
+    endpoints (openai/... with an api_base) go straight over httpx (openai_http); every other provider through
+    litellm. Both give the same Completion and the same errors."""
+    direct = openai_http.applies(settings)
+    litellm: Any = None if direct else _litellm()
+    kwargs = {} if direct else _request(messages, settings, tools, tool_choice, response_format)
     started = time.perf_counter()
     attempt = 0
     while True:
         attempt += 1
         try:
-            async with _semaphore(settings.model, settings.max_concurrency):
-                response = await litellm.acompletion(**kwargs)
-            completion = _parse(response, settings.model)
+            async with limits.in_flight(settings):
+                if direct:
+                    data = await openai_http.post(messages, settings=settings, tools=tools, tool_choice=tool_choice,
+                                                  response_format=response_format)
+                else:
+                    response = await litellm.acompletion(**kwargs)
+            if direct:
+                completion = _parse_wire(data, settings.model)
+                completion.cost_usd, completion.cost_known = openai_http.cost(
+                    completion.model, completion.prompt_tokens, completion.completion_tokens)
+            else:
+                completion = _parse(response, settings.model)
+                completion.cost_usd, completion.cost_known = _cost(response)
         except Exception as exc:  # classified below; anything unknown is not retried
-            retry_after = _classify(exc, settings)
+            retry_after = _classify_direct(exc, settings) if direct else _classify(exc, settings)
             if attempt > settings.max_retries:
                 raise LLMUnavailableError(
                     f"{settings.model}: gave up after {attempt} attempts: {_short(exc)}"
@@ -118,7 +117,6 @@ async def complete(
             log.warning("%s: attempt %d failed (%s); retrying in %.2fs", settings.model, attempt, _short(exc), delay)
             await asyncio.sleep(delay)
             continue
-        completion.cost_usd, completion.cost_known = _cost(litellm, response)
         completion.latency_ms = (time.perf_counter() - started) * 1000
         completion.attempts = attempt
         return completion
@@ -171,12 +169,62 @@ def _parse(response: Any, model: str) -> Completion:
     )
 
 
-def _cost(litellm: Any, response: Any) -> tuple[float, bool]:
-    try:
-        cost = litellm.completion_cost(completion_response=response)
-    except Exception:  # litellm raises for models it has no price for (local, fake): cost unknown, not fatal
+def _cost(response: Any) -> tuple[float, bool]:
+    # litellm has priced the response already (its logging object puts it in _hidden_params): pricing it a
+    # second time with completion_cost doubled the cost of the call's bookkeeping
+    hidden = getattr(response, "_hidden_params", None)
+    cost = hidden.get("response_cost") if isinstance(hidden, dict) else None
+    if cost is None:  # litellm has no price for the model (local, fake): cost unknown, not fatal
         return 0.0, False
-    return float(cost or 0.0), cost is not None
+    return float(cost), True
+
+
+def _parse_wire(data: dict[str, Any], model: str) -> Completion:
+    """The direct path's JSON body (the OpenAI wire format) as a Completion."""
+    try:
+        message = data["choices"][0]["message"]
+        if not isinstance(message, dict):
+            raise TypeError("message is not an object")
+    except (KeyError, IndexError, TypeError) as exc:
+        raise _BadResponse(f"no choices in the response: {exc}") from None
+    calls: list[ToolCall] = []
+    for call in message.get("tool_calls") or []:
+        function = call.get("function") or {}
+        raw = function.get("arguments") or ""
+        try:
+            parsed: dict[str, Any] | str = json.loads(raw) if raw.strip() else {}
+        except json.JSONDecodeError:
+            parsed = raw  # the caller decides: the doctor sends a repair prompt
+        if not isinstance(parsed, dict):
+            parsed = raw
+        calls.append(ToolCall(id=call.get("id") or "", name=function.get("name") or "", arguments=parsed,
+                              raw_arguments=raw))
+    usage = data.get("usage") or {}
+    return Completion(
+        text=(message.get("content") or "").strip(), tool_calls=calls,
+        prompt_tokens=int(usage.get("prompt_tokens") or 0), completion_tokens=int(usage.get("completion_tokens") or 0),
+        model=str(data.get("model") or model),
+    )
+
+
+def _classify_direct(exc: Exception, settings: LLMSettings) -> float | None:
+    """The direct path's failures, with the same outcomes as `_classify` gives litellm's."""
+    if isinstance(exc, openai_http.HTTPFailure):
+        if exc.status in (401, 403):
+            raise LLMConfigError(
+                f"{settings.model}: authentication failed ({_short(exc)}). Check the API key: the provider's "
+                "variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...), AGENTSIM_API_KEY, or the api_key option"
+            ) from None
+        if exc.status == 404:
+            raise LLMConfigError(f"{settings.model}: unknown model or endpoint ({_short(exc)})") from None
+        if exc.status == 429:
+            return exc.retry_after
+        if exc.status >= 500 or exc.status == 408:
+            return None
+        raise LLMError(f"{settings.model}: request failed: {_short(exc)}") from None
+    if isinstance(exc, openai_http.TransportFailure | _BadResponse | json.JSONDecodeError | asyncio.TimeoutError):
+        return None
+    raise LLMError(f"{settings.model}: request failed: {_short(exc)}") from None
 
 
 def _classify(exc: Exception, settings: LLMSettings) -> float | None:

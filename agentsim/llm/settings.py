@@ -14,7 +14,8 @@ option::
     model = "ollama/llama3.1"
 
 Environment: AGENTSIM_<ROLE>_MODEL, AGENTSIM_<ROLE>_API_BASE, AGENTSIM_API_BASE, AGENTSIM_<ROLE>_API_KEY,
-AGENTSIM_API_KEY, AGENTSIM_LLM_TIMEOUT, AGENTSIM_LLM_MAX_RETRIES, AGENTSIM_LLM_MAX_CONCURRENCY. Provider
+AGENTSIM_API_KEY, AGENTSIM_LLM_TIMEOUT, AGENTSIM_LLM_MAX_RETRIES, AGENTSIM_LLM_MAX_CONCURRENCY,
+AGENTSIM_LLM_ENDPOINT_CONCURRENCY (how the limits compose: agentsim.llm.limits). Provider
 keys (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...) are left for litellm to read itself when no key is set here.
 """
 
@@ -41,6 +42,7 @@ _SHARED_ENV = {
     "AGENTSIM_LLM_TIMEOUT": "timeout",
     "AGENTSIM_LLM_MAX_RETRIES": "max_retries",
     "AGENTSIM_LLM_MAX_CONCURRENCY": "max_concurrency",
+    "AGENTSIM_LLM_ENDPOINT_CONCURRENCY": "endpoint_concurrency",
 }
 _ROLE_ENV = {"MODEL": "model", "API_BASE": "api_base", "API_KEY": "api_key"}
 
@@ -59,7 +61,9 @@ class LLMSettings(BaseModel):
     retry_base_delay: float = Field(default=1.0, ge=0, le=60, description="seconds; doubles each retry, with jitter")
     # at least 0.1 s: a zero cap made retries ignore Retry-After (690 provider calls in 15 s)
     retry_max_delay: float = Field(default=30.0, ge=0.1, le=300, description="cap on one wait, Retry-After included")
-    max_concurrency: int = Field(default=4, ge=1, le=256, description="requests in flight per model string")
+    # None: the run's width governs (a batch of concurrency N has N in flight); see agentsim.llm.limits
+    max_concurrency: int | None = Field(default=None, ge=1, le=256, description="requests in flight per model string")
+    endpoint_concurrency: int | None = Field(default=None, ge=1, le=1024, description="requests in flight per api_base")
     temperature: float | None = Field(default=None, ge=0, le=2)  # None: the provider's default
     seed: int | None = Field(default=None, ge=SEED_MIN, le=SEED_MAX)
     max_tokens: int | None = Field(default=None, gt=0, le=200_000)

@@ -12,9 +12,9 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from agentsim.cases.yamlio import safe_load
 from agentsim.match.text import FUNCTION_WORDS, us_spelling
 from agentsim.model.case import ExamSystem
 
@@ -177,5 +177,5 @@ class KnowledgeBase(BaseModel):
 @cache
 def load_knowledge() -> KnowledgeBase:
     """Parse and validate knowledge.yaml once per process (it ships next to this module as package data)."""
-    data = yaml.safe_load(Path(__file__).with_name("knowledge.yaml").read_text(encoding="utf-8"))
+    data = safe_load(Path(__file__).with_name("knowledge.yaml").read_text(encoding="utf-8"))
     return KnowledgeBase.model_validate(data)
