@@ -69,10 +69,14 @@ from agentsim.judge.diagnosis_names import (
     first_alternative,
     fmt,
     meaningful,
+    readings,
     specialises_consistently,
 )
+from agentsim.judge.diagnosis_vocab import icd_grade, with_synonyms
 from agentsim.model.case import Diagnosis
 from agentsim.model.score import DiagnosisScore
+
+_QUALIFIER_OFF = "qualifier(s) off"
 
 
 def grade_diagnosis(answer: str, diagnosis: Diagnosis, *, threshold: int = 4) -> DiagnosisScore:
@@ -81,39 +85,26 @@ def grade_diagnosis(answer: str, diagnosis: Diagnosis, *, threshold: int = 4) ->
         return DiagnosisScore(likert=1, correct=False, matched=None, explanation="1: empty answer")
 
     graded_text = first_alternative(answer)
-    ans = Name.of(graded_text)
-    if not ans.words:
+    note = ""
+    if graded_text.strip() != answer.strip():
+        note = f" (graded the committed part {graded_text.strip()!r} of {answer.strip()!r})"
+    own = [n for text in diagnosis.accepted_names() for n in readings(text)]
+    accepted = with_synonyms(own)
+    graded: tuple[int, str | None, str] | None = None
+    for reading in readings(graded_text):
+        ans = Name.of(reading)
+        if ans.words:
+            result = _grade_reading(ans, diagnosis, accepted=accepted, own=own)
+            if graded is None or result[0] > graded[0]:
+                graded = result
+    if graded is None:
         return DiagnosisScore(
             likert=1,
             correct=False,
             matched=None,
             explanation=f"1: no diagnostic words in the answer {answer!r}",
         )
-    note = ""
-    if graded_text.strip() != answer.strip():
-        note = f" (graded the committed part {graded_text.strip()!r} of {answer.strip()!r})"
-
-    likert, matched, why = _grade(ans, diagnosis)
-
-    # differential cap
-    if likert < 5:
-        accepted = [Name.of(n) for n in diagnosis.accepted_names()]
-        for item in diagnosis.differential:
-            diff = Name.of(item.diagnosis)
-            if not diff.words:
-                continue
-            subsumed = any(diff.words <= acc.words for acc in accepted)
-            if ans.words == diff.words or (ans.words >= diff.words and not subsumed):
-                if likert > 2:
-                    why = (
-                        f"capped at 2: names differential diagnosis {item.diagnosis!r} (was {likert}: {why})"
-                    )
-                    likert = 2
-                else:
-                    why = f"{why}; names differential diagnosis {item.diagnosis!r} (cap 2)"
-                matched = None
-                break
-
+    likert, matched, why = graded
     return DiagnosisScore(
         likert=likert,
         correct=likert >= threshold,
@@ -122,33 +113,68 @@ def grade_diagnosis(answer: str, diagnosis: Diagnosis, *, threshold: int = 4) ->
     )
 
 
-def _grade(ans: Name, diagnosis: Diagnosis) -> tuple[int, str | None, str]:
-    accepted = [Name.of(n) for n in diagnosis.accepted_names()]
-    accepted = [a for a in accepted if a.words]
-    case_qualifiers = frozenset().union(*(a.qualifiers for a in accepted)) if accepted else frozenset()
+def _grade_reading(
+    ans: Name, diagnosis: Diagnosis, *, accepted: list[str], own: list[str]
+) -> tuple[int, str | None, str]:
+    likert, matched, why = _grade(ans, diagnosis, accepted=accepted, own=own)
+    if likert < 5:
+        icd = icd_grade(ans, [Name.of(n) for n in accepted], diagnosis.icd10)
+        if icd is not None and icd.likert > likert:
+            likert, matched, why = icd.likert, (diagnosis.primary if icd.likert >= 4 else None), icd.why
+        elif icd is not None and icd.exact and icd.likert < likert == 4 and _QUALIFIER_OFF in why:
+            # "chronic myeloid leukaemia" for acute myeloid leukaemia: the qualifier makes another disease
+            likert, matched, why = icd.likert, None, f"{icd.why}; overrules the name rule ({why})"
+
+    # differential cap
+    if likert < 5:
+        accepted_names = [Name.of(n) for n in accepted]
+        for item in diagnosis.differential:
+            for diff in (Name.of(n) for n in with_synonyms([item.diagnosis])):
+                if not diff.words:
+                    continue
+                subsumed = any(diff.words <= acc.words for acc in accepted_names)
+                if ans.words == diff.words or (ans.words >= diff.words and not subsumed):
+                    if likert > 2:
+                        why = f"capped at 2: names differential diagnosis {item.diagnosis!r} (was {likert}: {why})"
+                        likert = 2
+                    else:
+                        why = f"{why}; names differential diagnosis {item.diagnosis!r} (cap 2)"
+                    return likert, None, why
+    return likert, matched, why
+
+
+def _grade(ans: Name, diagnosis: Diagnosis, *, accepted: list[str], own: list[str]) -> tuple[int, str | None, str]:
+    """The name rules (5 to 1) against the case's names widened by the team's synonyms (`accepted`); the checks
+    that read what the case itself accepts (qualifiers, more specific forms) read only the case's `own` names."""
+    names = [a for a in (Name.of(n) for n in accepted) if a.words]
+    case_names = [a for a in (Name.of(n) for n in own) if a.words]
+    case_qualifiers = frozenset().union(*(a.qualifiers for a in case_names)) if case_names else frozenset()
 
     # 5: exact
-    for acc in accepted:
+    for acc in names:
         if ans.words == acc.words:
-            kind = "primary diagnosis" if acc.text == diagnosis.primary else "accepted synonym"
+            if acc.text == diagnosis.primary:
+                kind = "primary diagnosis"
+            elif acc.text in own:
+                kind = "accepted synonym"
+            else:
+                kind = "the team's synonym"
             return 5, acc.text, f"exact match to {kind} {acc.text!r} after normalisation"
     # 5: more specific form
-    for acc in accepted:
+    for acc in names:
         if acc.core and ans.words > acc.words:
             extra = ans.words - acc.words
-            if specialises_consistently(ans, acc, extra, accepted, case_qualifiers):
+            if specialises_consistently(ans, acc, extra, case_names, case_qualifiers):
                 return 5, acc.text, f"more specific form of accepted name {acc.text!r} (adds: {fmt(extra)})"
     # 4: same core, qualifiers off (or less specific by qualifiers only)
-    for acc in accepted:
+    for acc in names:
         if acc.core and ans.core == acc.core:
             extra_q = ans.qualifiers - acc.qualifiers
             missing_q = acc.qualifiers - ans.qualifiers
             if not extra_q and missing_q:
                 detail = f"less specific: lacks the qualifier(s) {fmt(missing_q)}"
             else:
-                detail = (
-                    f"qualifier(s) off: answer has {fmt(ans.qualifiers)}, expected {fmt(acc.qualifiers)}"
-                )
+                detail = f"{_QUALIFIER_OFF}: answer has {fmt(ans.qualifiers)}, expected {fmt(acc.qualifiers)}"
             return 4, acc.text, f"right disease, minor qualifier off vs {acc.text!r} ({detail})"
 
     # 3: category, disease head, family
@@ -162,7 +188,7 @@ def _grade(ans: Name, diagnosis: Diagnosis) -> tuple[int, str | None, str]:
                 None,
                 (f"shares the disease head {' '.join(ans.head)!r} with the category {diagnosis.category!r}"),
             )
-    for acc in accepted:
+    for acc in names:
         if ans.head and ans.head == acc.head:
             return (
                 3,
@@ -173,7 +199,7 @@ def _grade(ans: Name, diagnosis: Diagnosis) -> tuple[int, str | None, str]:
                 ),
             )
     case_families: set[str] = set()
-    for name in [*accepted, *([Name.of(diagnosis.category)] if diagnosis.category else [])]:
+    for name in [*names, *([Name.of(diagnosis.category)] if diagnosis.category else [])]:
         case_families |= families(name)
     shared_families = families(ans) & case_families
     if shared_families:
@@ -181,11 +207,11 @@ def _grade(ans: Name, diagnosis: Diagnosis) -> tuple[int, str | None, str]:
 
     # 2: superficial overlap
     answer_words = meaningful(ans.words)
-    for source, names in (
-        ("primary/synonyms", accepted),
+    for source, group in (
+        ("primary/synonyms", case_names),
         ("key findings", [Name.of(k) for k in diagnosis.key_findings]),
     ):
-        for name in names:
+        for name in group:
             shared = answer_words & meaningful(name.words)
             if shared:
                 return (

@@ -24,6 +24,8 @@ from agentsim.judge.diagnosis_terms import (
     ABBREVIATIONS,
     FILLER,
     GENERIC,
+    LETTER_A,
+    MULTI_SENSE,
     QUALIFIERS,
     STOPWORDS,
 )
@@ -73,7 +75,12 @@ def raw_tokens(text: str) -> list[str]:
             continue
         for part in word.split("-"):
             expansion = _expand(part)
-            tokens.extend(expansion.split() if expansion is not None else [part.lower()])
+            if expansion is not None:
+                tokens.extend(expansion.split())
+            elif part == "A" and tokens:
+                tokens.append(LETTER_A)  # "Hemophilia A", "Hepatitis A": the letter names the disease
+            else:
+                tokens.append(part.lower())
     tokens = [us_spelling(t) for t in tokens]
     tokens = _replace_phrases(tokens)
     tokens = _glue_negations(tokens)
@@ -89,11 +96,31 @@ def _expand(word: str) -> str | None:
     return ABBREVIATIONS[key]
 
 
+_SLASHED = re.compile(r"\b([A-Z]{2,6})\s*/\s*([A-Z]{2,6})\b")
+
+
+def _join_slashed(match: re.Match[str]) -> str:
+    joined = f"{match.group(1)}-{match.group(2)}"
+    return joined if joined in ABBREVIATIONS else match.group(0)
+
+
 def first_alternative(answer: str) -> str:
     answer = re.sub(r"\br\s*/\s*o\b", " ", answer, flags=re.IGNORECASE)
+    answer = _SLASHED.sub(_join_slashed, answer)  # "SJS/TEN" is one diagnosis (the overlap), not two
     parts = [p for p in _ALTERNATIVES.split(answer.strip()) if p and p.strip(" ,.:-?")]
     first = parts[0] if parts else ""
     return _TRUNCATE.split(first, maxsplit=1)[0]
+
+
+def readings(text: str) -> list[str]:
+    """The text once per sense of each two-sense abbreviation in it ("ASD": atrial septal defect, autism spectrum
+    disorder), or just the text. Capitals only, as for the other ambiguous abbreviations."""
+    out = [text]
+    for key, senses in MULTI_SENSE.items():
+        pattern = re.compile(rf"\b{re.escape(key)}\b")
+        if pattern.search(text):
+            out = [pattern.sub(sense, reading) for reading in out for sense in senses]
+    return out
 
 
 @dataclass(frozen=True)

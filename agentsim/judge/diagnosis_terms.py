@@ -1,83 +1,19 @@
-"""Vocabularies the diagnosis grader reads: abbreviations, phrase rewrites, qualifier groups, disease
-families, stopwords. Data, kept apart from the grading logic in diagnosis.py."""
+"""Vocabularies the diagnosis grader reads: phrase rewrites, qualifier groups, disease families, stopwords, and the
+abbreviations of the team's table (agentsim/vocab/clinical_terms.txt). Data, kept apart from the grading logic."""
 
 from __future__ import annotations
 
 import re
 
-# abbreviation -> expansion (American spelling). Keys are upper case.
-ABBREVIATIONS: dict[str, str] = {
-    "MI": "myocardial infarction",
-    "STEMI": "st elevation myocardial infarction",
-    "NSTEMI": "non st elevation myocardial infarction",
-    "NSTE-ACS": "non st elevation acute coronary syndrome",
-    "ACS": "acute coronary syndrome",
-    "UA": "unstable angina",
-    "IHD": "ischemic heart disease",
-    "CAD": "coronary artery disease",
-    "PE": "pulmonary embolism",
-    "DVT": "deep vein thrombosis",
-    "VTE": "venous thromboembolism",
-    "DKA": "diabetic ketoacidosis",
-    "HHS": "hyperosmolar hyperglycemic state",
-    "SAH": "subarachnoid hemorrhage",
-    "ICH": "intracerebral hemorrhage",
-    "SDH": "subdural hematoma",
-    "EDH": "extradural hematoma",
-    "UTI": "urinary tract infection",
-    "COPD": "chronic obstructive pulmonary disease",
-    "CHF": "congestive heart failure",
-    "HF": "heart failure",
-    "AF": "atrial fibrillation",
-    "AFIB": "atrial fibrillation",
-    "SVT": "supraventricular tachycardia",
-    "VT": "ventricular tachycardia",
-    "GCA": "giant cell arteritis",
-    "PMR": "polymyalgia rheumatica",
-    "IBD": "inflammatory bowel disease",
-    "UC": "ulcerative colitis",
-    "GBS": "guillain barre syndrome",
-    "MS": "multiple sclerosis",
-    "SLE": "systemic lupus erythematosus",
-    "RA": "rheumatoid arthritis",
-    "TIA": "transient ischemic attack",
-    "CVA": "cerebrovascular accident",
-    "AKI": "acute kidney injury",
-    "CKD": "chronic kidney disease",
-    "CAP": "community acquired pneumonia",
-    "HAP": "hospital acquired pneumonia",
-    "ARDS": "acute respiratory distress syndrome",
-    "AAA": "abdominal aortic aneurysm",
-    "GERD": "gastroesophageal reflux disease",
-    "GORD": "gastroesophageal reflux disease",
-    "PUD": "peptic ulcer disease",
-    "SBP": "spontaneous bacterial peritonitis",
-    "PID": "pelvic inflammatory disease",
-    "PCOS": "polycystic ovary syndrome",
-    "BPPV": "benign paroxysmal positional vertigo",
-    "ITP": "immune thrombocytopenia",
-    "TTP": "thrombotic thrombocytopenic purpura",
-    "HUS": "hemolytic uremic syndrome",
-    "DIC": "disseminated intravascular coagulation",
-    "TB": "tuberculosis",
-    "OSA": "obstructive sleep apnea",
-    "NMS": "neuroleptic malignant syndrome",
-    "SJS": "stevens johnson syndrome",
-    "HOCM": "hypertrophic obstructive cardiomyopathy",
-    "AML": "acute myeloid leukemia",
-    "CML": "chronic myeloid leukemia",
-    "CLL": "chronic lymphocytic leukemia",
-    "T1DM": "type 1 diabetes mellitus",
-    "T2DM": "type 2 diabetes mellitus",
-    "PTSD": "post traumatic stress disorder",
-    "URTI": "upper respiratory tract infection",
-    "LRTI": "lower respiratory tract infection",
-    "ALS": "amyotrophic lateral sclerosis",
-    "NAFLD": "nonalcoholic fatty liver disease",
-    "BPH": "benign prostatic hyperplasia",
-}
+from agentsim.vocab.terms import clinical_terms
+
+# abbreviation -> expansion (American spelling), keys upper case: from the team's table agentsim/vocab/clinical_terms.txt
+_TERMS = clinical_terms()
+ABBREVIATIONS: dict[str, str] = {k: a.senses[0] for k, a in _TERMS.abbreviations.items() if len(a.senses) == 1}
+# two senses in common use ("ASD"): the grader reads the answer both ways (diagnosis_names.readings)
+MULTI_SENSE: dict[str, tuple[str, ...]] = {k: a.senses for k, a in _TERMS.abbreviations.items() if len(a.senses) > 1}
 # also plain English words: expanded only when written in capitals
-_AMBIGUOUS_ABBREVIATIONS = frozenset({"MS", "RA", "PE", "CAP", "AF", "HF", "UA", "VT", "UC", "TB", "HAP"})
+_AMBIGUOUS_ABBREVIATIONS = frozenset(k for k, a in _TERMS.abbreviations.items() if a.capitals_only)
 
 # lay or variant phrases -> clinical phrase (token sequences, after spelling folding)
 _PHRASES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
@@ -128,6 +64,9 @@ _QUALIFIER_GROUPS: dict[str, frozenset[str]] = {
 }
 QUALIFIERS = frozenset().union(*_QUALIFIER_GROUPS.values())
 
+# an upper-case "A" after a word is a letter naming a disease ("Hemophilia A"), not the article
+LETTER_A = "letter_a"
+
 # words that say nothing about which disease: ignored when looking for superficial overlap
 GENERIC = (
     FILLER
@@ -137,6 +76,7 @@ GENERIC = (
     normal abnormal finding findings sign signs level levels test result high low new recent history
     patient radiating central general generalized generalised localized localised syndrome""".split()
     )
+    | {LETTER_A}
 )
 
 # the last word of these names says what kind of lesion, not which disease: the head is two words
