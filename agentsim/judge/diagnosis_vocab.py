@@ -15,7 +15,7 @@ from itertools import combinations
 from agentsim.judge.diagnosis_names import Name, conflicting_qualifiers, fmt, organ
 from agentsim.judge.diagnosis_terms import GENERIC, QUALIFIERS
 from agentsim.vocab.icd10 import Icd10, Match, icd10
-from agentsim.vocab.terms import clinical_terms
+from agentsim.vocab.terms import TermKind, clinical_terms
 
 # an answer of more words than this is mapped by its exact words only (subsets grow as 2^n)
 _MAX_PARTIAL_WORDS = 8
@@ -27,19 +27,21 @@ def _words(text: str) -> frozenset[str]:
     return Name.of(text).words
 
 
-@lru_cache(maxsize=1)
-def _groups() -> tuple[tuple[Name, ...], ...]:
-    return tuple(tuple(Name.of(n) for n in group.names) for group in clinical_terms().groups)
+@lru_cache(maxsize=2)
+def _groups(icd_wording: bool) -> tuple[tuple[Name, ...], ...]:
+    return tuple(tuple(Name.of(n) for n in group.names) for group in clinical_terms().groups
+                 if (group.kind is TermKind.ICD_WORDING) is icd_wording)
 
 
-def with_synonyms(names: list[str]) -> list[str]:
+def with_synonyms(names: list[str], *, icd_wording: bool = False) -> list[str]:
     """`names` plus, for each that equals or contains a member of a team synonym group, the name with that member
-    swapped for each other member ("malignant melanoma of the arm" -> "melanoma arm", "cutaneous melanoma arm")."""
+    swapped for each other member ("malignant melanoma of the arm" -> "melanoma arm", "cutaneous melanoma arm").
+    `icd_wording`: the groups that only help find a code ([icd-wording]) instead of the grading synonyms."""
     out = list(names)
     seen = {_words(n) for n in names}
     for text in names:
         name = Name.of(text)
-        for group in _groups():
+        for group in _groups(icd_wording):
             for member in group:
                 if not member.core or not member.words <= name.words:
                     continue
@@ -66,11 +68,13 @@ def _lookup(table: Icd10, words: frozenset[str]) -> list[Match]:
     return table.lookup(words, normalise=_words)
 
 
-def _map_answer(table: Icd10, ans: Name) -> tuple[list[Match], bool]:
+def map_name(table: Icd10, ans: Name) -> tuple[list[Match], bool]:
     """(matches, exact): the codes of the whole answer (or of a team synonym of it), else of its largest sub-name covering at least half its
     words and one disease word (``inferior STEMI`` -> the STEMI codes)."""
     exact = _lookup(table, ans.words)
-    for synonym in with_synonyms([ans.text])[1:]:  # the team's names for it ("chronic myelogenous leukemia")
+    # the team's names for it ("chronic myelogenous leukemia"), then ICD-10-CM's wording ("malignant neoplasm")
+    synonyms = with_synonyms([ans.text])
+    for synonym in [*synonyms[1:], *with_synonyms(synonyms, icd_wording=True)[len(synonyms):]]:
         if exact:
             break
         exact = _lookup(table, _words(synonym))
@@ -93,7 +97,7 @@ def _organs(table: Icd10, code: str) -> set[str]:
     return {o for w in _words(table.codes[code].title) if (o := organ(w))}
 
 
-def _relation(table: Icd10, a: str, r: str) -> tuple[int, str]:
+def relation(table: Icd10, a: str, r: str) -> tuple[int, str]:
     if a == r:
         return 5, "same ICD-10-CM code"
     category = table.category(a)
@@ -119,7 +123,7 @@ def icd_grade(ans: Name, accepted: list[Name], case_code: str | None) -> IcdGrad
     """The best grade any (answer code, reference code) pair earns, or None when either side has no code."""
     table = icd10()
     reference: dict[str, str] = {}
-    known = table.get(case_code) if case_code else None
+    known = table.resolve(case_code) if case_code else None
     if known is not None:
         reference[table.canonical(known.code)] = f"the case's code {known.code}"
     for acc in accepted:
@@ -127,12 +131,12 @@ def icd_grade(ans: Name, accepted: list[Name], case_code: str | None) -> IcdGrad
             reference.setdefault(match.code, f"{acc.text!r} = {match.code}")
     if not reference:
         return None
-    answers, exact = _map_answer(table, ans)
+    answers, exact = map_name(table, ans)
     case_qualifiers = frozenset().union(*(a.qualifiers for a in accepted)) if accepted else frozenset()
     best: IcdGrade | None = None
     for match in answers:
         for code, source in reference.items():
-            likert, why = _relation(table, match.code, code)
+            likert, why = relation(table, match.code, code)
             if likert == 5 and match.nos:
                 likert, why = 4, f"{why}, but the answer is its unqualified form ({match.term!r} NOS)"
             elif likert == 5 and conflicting_qualifiers(ans.qualifiers, case_qualifiers):
@@ -145,6 +149,3 @@ def icd_grade(ans: Name, accepted: list[Name], case_code: str | None) -> IcdGrad
                                         f"{title!r} ({source}): {why}", exact=exact and not match.nos)
     return best
 
-
-def terminology_version() -> str:
-    return icd10().release

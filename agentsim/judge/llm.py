@@ -193,5 +193,6 @@ def llm_score(base: Score, judgement: LLMJudgement, *, rubric: RubricConfig) -> 
                                explanation=judgement.justification)
     values = axis_values(history=base.history, diagnosis=diagnosis, cost=base.cost, efficiency=base.efficiency,
                          safety=base.safety, rubric=rubric)
-    return base.model_copy(update={"judge": judgement.judge_name, "diagnosis": diagnosis,
+    version = f"prompt.{judgement.prompt_hash[:12]}+samples.{len(judgement.samples)}"
+    return base.model_copy(update={"judge": judgement.judge_name, "judge_version": version, "diagnosis": diagnosis,
                                    "overall": combine(values, rubric)})

@@ -31,8 +31,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _BRACKET = re.compile(r"\s*\[([^\[\]]+)\]")
 _PAREN = re.compile(r"\s*\(([^()]+)\)")
 _NOS = re.compile(r"\bNOS\b")
-_TRAILER = re.compile(r",?\s+(?:unspecified\b.*|of unspecified (?:site|part|type|organism)\b.*|"
-                      r"not elsewhere classified\b.*|site not specified\b.*)$", re.IGNORECASE)
+_TRAILER = re.compile(r"(?:,\s+(?:unspecified|not elsewhere classified|site not specified)\b.*|"
+                      r"\s+of unspecified (?:site|part|type|organism)\b.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,16 @@ class Icd10:
     # --- hierarchy ------------------------------------------------------------------------------------------
     def get(self, code: str) -> Code | None:
         return self.codes.get(code.strip().upper())
+
+    def resolve(self, code: str) -> Code | None:
+        """A code of the table, or the base of a code with a 7th-character extension ("T78.01XA": initial
+        encounter of T78.01; the table leaves extensions out, see build_icd10.py)."""
+        found = self.get(code)
+        bare = code.strip().upper().replace(".", "")
+        if found is None and len(bare) == 7:
+            base = bare[:6].rstrip("X")
+            found = self.get(base[:3] + ("." + base[3:] if len(base) > 3 else ""))
+        return found
 
     def ancestors(self, code: str) -> list[str]:
         """Nearest first, chapter last."""

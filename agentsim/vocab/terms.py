@@ -17,6 +17,7 @@ class TermKind(StrEnum):
     EPONYM = "eponym"
     VARIANT = "variant"
     ITIS_OPATHY = "itis-opathy"
+    ICD_WORDING = "icd-wording"  # read only to find a name's ICD-10-CM code, never as a synonym for grading
 
 
 @dataclass(frozen=True)
