@@ -72,7 +72,7 @@ from agentsim.judge.diagnosis_names import (
     readings,
     specialises_consistently,
 )
-from agentsim.judge.diagnosis_vocab import icd_grade, with_synonyms
+from agentsim.judge.diagnosis_vocab import icd_grade, synonym_words, with_synonyms
 from agentsim.model.case import Diagnosis
 from agentsim.model.score import DiagnosisScore
 
@@ -164,7 +164,11 @@ def _grade(ans: Name, diagnosis: Diagnosis, *, accepted: list[str], own: list[st
     for acc in names:
         if acc.core and ans.words > acc.words:
             extra = ans.words - acc.words
-            if specialises_consistently(ans, acc, extra, case_names, case_qualifiers):
+            # a case name the team's table makes the same disease as `acc` ("malignant melanoma" for "melanoma")
+            # is not a more specific form the answer must keep
+            same = synonym_words(acc.text)
+            others = [o for o in case_names if o.words not in same]
+            if specialises_consistently(ans, acc, extra, others, case_qualifiers):
                 return 5, acc.text, f"more specific form of accepted name {acc.text!r} (adds: {fmt(extra)})"
     # 4: same core, qualifiers off (or less specific by qualifiers only)
     for acc in names:

@@ -49,12 +49,18 @@ def with_synonyms(names: list[str], *, icd_wording: bool = False) -> list[str]:
                 for other in group:
                     if other is member:
                         continue
-                    candidate = " ".join([other.text, *rest])
+                    candidate = " ".join([other.text, *(w for w in rest if w not in other.words)])
                     key = _words(candidate)
                     if key and key not in seen:
                         seen.add(key)
                         out.append(candidate)
     return out
+
+
+@lru_cache(maxsize=4096)
+def synonym_words(text: str) -> frozenset[frozenset[str]]:
+    """The word sets of a name and of its team synonyms."""
+    return frozenset(_words(t) for t in with_synonyms([text]))
 
 
 @dataclass(frozen=True)
