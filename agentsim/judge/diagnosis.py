@@ -10,10 +10,14 @@ Normalisation (applied to the answer and to every name from the case alike):
 * British spellings folded to American (``haemorrhage``/``hemorrhage``, ``oesophageal``/``esophageal``,
   ``anaemia``/``anemia``, ``ischaemic``/``ischemic``, ``leukaemia``/``leukemia``, ``paediatric``,
   ``oedema``, ``diarrhoea``, ``coeliac``, ``tumour``...);
-* abbreviations expanded from a small table (MI, STEMI, NSTEMI, ACS, PE, DVT, DKA, HHS, SAH, UTI,
-  COPD, CHF, HF, AF, GCA, PMR, IBD, GBS, MS, SLE, RA, TIA, CVA, AKI, CKD, CAP and a few more). Short
-  abbreviations that are also English words (MS, RA, PE, CAP, AF, HF) are expanded only when written
-  in capitals;
+* abbreviations expanded from the team's table (``[abbreviation]`` in agentsim/vocab/clinical_terms.txt:
+  MI, STEMI, PE, DKA, COPD, DLBCL, ALL, AML, CLL, SJS, TEN, NMS, BPPV, VSD, IVH, PML and about 170 more).
+  Abbreviations that are also English words (MS, RA, PE, ALL, TEN...) are expanded only when written in
+  capitals; ``SJS/TEN`` is one diagnosis (the overlap), not two alternatives; an abbreviation with two
+  senses in common use (ASD: atrial septal defect or autism spectrum disorder) is read both ways, on
+  both sides, and the better reading is graded;
+* an upper-case ``A`` after a word is the letter of a disease name (``Hemophilia A``, ``Hepatitis A``),
+  not the article;
 * a few lay phrases mapped to the clinical name (``heart attack`` = ``myocardial infarction``);
 * a negation is glued to the word it negates (``non-ST elevation`` -> ``non_st elevation``) so that
   NSTEMI never counts as a more specific STEMI;
@@ -22,6 +26,14 @@ Normalisation (applied to the answer and to every name from the case alike):
 * an answer that hedges between alternatives (``X vs Y``, ``X or Y``, ``X / Y``, one per line or
   separated by ``;``) is graded on its first alternative only, and everything after ``mimicking``,
   ``rather than``, ``ruled out``, ``excluded``, ``without`` and the like is ignored.
+
+The case's names are widened with the team's synonym groups (``[eponym]``, ``[variant]``,
+``[itis-opathy]`` in clinical_terms.txt: Boerhaave syndrome = spontaneous oesophageal rupture, Hansen
+disease = leprosy, melanoma = malignant melanoma, membranous nephropathy = membranous glomerulonephritis...):
+a name that equals or contains a group member also stands with that member swapped for each other member.
+These widened names count for rules 5 to 3 and the differential cap; the checks that read what the case
+itself accepts (its qualifiers, its more specific forms) and the superficial overlap of rule 2 read only the
+case's own names.
 
 Qualifier words: acute, chronic, subacute, left, right, bilateral, inferior, anterior, lateral,
 posterior, upper, lower, primary, secondary, mild, moderate, severe, early, late, type (and a few
@@ -54,8 +66,27 @@ The rules, first that fires wins (each is tried against every accepted name, pri
    prefix so ``heart``, ``cardiac``, ``myocardial`` and ``pericarditis`` all count as the heart.
 1. wrong: nothing above; also an empty answer.
 
-Differential cap: if the answer names one of the case's differential diagnoses (its words equal the
-item's, or hold them, unless the item is contained in an accepted name) and did not score 5, the
+ICD-10-CM (after the rules above, when they give less than 5; agentsim/judge/diagnosis_vocab.py): the
+reference's codes are the case's ``diagnosis.icd10`` (a 7th-character extension read as its base code) and
+the codes its widened names are ICD-10-CM terms of; the answer's codes are those its whole name (or a team
+synonym of it, or its ICD wording from ``[icd-wording]``: cancer = malignant neoplasm) is a term of, exactly
+after normalisation, titles and inclusion terms with their variants (see agentsim/vocab/icd10.py), else
+those of its largest part covering at least half its words (a *partial* mapping). The best pair grades:
+
+5. same code (a code whose title is its parent's plus ", unspecified ..." is its parent) - but 4 when the
+   answer matched a "... NOS" term (``Pancreatitis NOS`` under acute pancreatitis: ICD-10-CM's default for
+   the unqualified name) or carries a qualifier that clashes with the case's;
+4. parent/child within one category (``gallstone pancreatitis`` K85.1 for acute pancreatitis K85), or
+   siblings under one parent whose titles differ only by qualifier words (acute / chronic cholecystitis);
+3. same block (haemophilia B D67 for haemophilia A D66);
+2. same chapter and an organ word shared by the two codes' titles;
+otherwise the rules' grade stands. A partial mapping grades at most 3. The higher of the rules' and the
+ICD-10-CM grade is kept, with one exception: a rule-4 "qualifier off" is overruled when both names are whole
+ICD-10-CM terms whose codes relate below 4 (``chronic myeloid leukaemia`` C92.1 for acute myeloid
+leukaemia C92.0 is another disease, not a qualifier off: 3).
+
+Differential cap: if the answer names one of the case's differential diagnoses or a team synonym of one
+(its words equal the item's, or hold them, unless the item is contained in an accepted name) and did not score 5, the
 grade is capped at 2.
 
 ``correct`` is ``likert >= threshold`` (an empty answer is never correct).
