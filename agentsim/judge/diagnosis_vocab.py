@@ -67,7 +67,7 @@ def synonym_words(text: str) -> frozenset[frozenset[str]]:
 class IcdGrade:
     likert: int
     why: str
-    exact: bool  # the whole answer is an ICD-10-CM term (not NOS), so the relation can overrule a name rule
+    exact: bool  # the whole answer is an ICD-10-CM term, so the relation can overrule a name rule
 
 
 def _lookup(table: Icd10, words: frozenset[str]) -> list[Match]:
@@ -152,6 +152,6 @@ def icd_grade(ans: Name, accepted: list[Name], case_code: str | None) -> IcdGrad
             if best is None or likert > best.likert:
                 title = table.codes[code].title
                 best = IcdGrade(likert, f"ICD-10-CM: answer {match.code} ({match.term!r}) vs reference {code} "
-                                        f"{title!r} ({source}): {why}", exact=exact and not match.nos)
+                                        f"{title!r} ({source}): {why}", exact=exact)
     return best
 

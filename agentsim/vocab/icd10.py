@@ -32,7 +32,7 @@ _BRACKET = re.compile(r"\s*\[([^\[\]]+)\]")
 _PAREN = re.compile(r"\s*\(([^()]+)\)")
 _NOS = re.compile(r"\bNOS\b")
 _TRAILER = re.compile(r"(?:,\s+(?:unspecified|not elsewhere classified|site not specified)\b.*|"
-                      r"\s+of unspecified (?:site|part|type|organism)\b.*)$", re.IGNORECASE)
+                      r"\s+of unspecified (?:site|part|type|organism))$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

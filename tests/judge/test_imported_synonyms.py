@@ -12,7 +12,7 @@ from agentsim.cases.library import load_case_file
 from agentsim.judge.diagnosis import grade_diagnosis
 from agentsim.model.case import Case
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "agentclinic" / "synonym_diagnoses.jsonl"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "agentclinic" / "synonyms" / "synonym_diagnoses.jsonl"
 
 # (line, reference as imported, the clinician's answer, the code the importer should assign); before the
 # terminology these graded 1, 1, 1, 1, 3, 3, 2
