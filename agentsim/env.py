@@ -35,13 +35,12 @@ from typing import Any, Literal, TypeVar
 
 from agentsim.agents.base import Doctor, EpisodeAborted
 from agentsim.cases.library import load_case, load_persona
-from agentsim.model.action import ACTION_ADAPTER, Ask, Diagnose, Examine, Observation, Order, TranscriptEntry
+from agentsim.model.action import ACTION_ADAPTER, Action, Observation, TranscriptEntry
 from agentsim.model.case import Case
 from agentsim.model.episode import EpisodeResult, Role, Termination, Turn
 from agentsim.model.persona import Persona
 from agentsim.model.score import Score
 
-Action = Ask | Examine | Order | Diagnose
 StepResult = tuple[Observation, float, bool, dict[str, Any]]
 T = TypeVar("T")
 
@@ -131,13 +130,15 @@ class ConsultationEnv:
         self._turns, self._seen, self._coverage, self.result, self._obs = [], 0, 0.0, None, None
         self.episode_id = uuid.uuid4().hex
         from agentsim.engine.episode import arun_episode
+        from agentsim.model.spec import EpisodeSpec, RoleSpec
 
-        self._task = loop.create_task(arun_episode(
-            self.case, doctor=self._doctor, patient=self.patient, gatekeeper=self.gatekeeper,
-            persona=self.persona, max_turns=self.max_turns, budget=self.budget,
-            seed=self.seed if seed is None else seed, db=self.db, on_turn=self._turns.append,
+        spec = EpisodeSpec(
+            case=self.case, doctor=RoleSpec(ref=self._doctor.name, instance=self._doctor),
+            patient=RoleSpec(ref=self.patient), gatekeeper=RoleSpec(ref=self.gatekeeper), persona=self.persona,
+            max_turns=self.max_turns, budget=self.budget, seed=self.seed if seed is None else seed,
             episode_id=self.episode_id,
-        ))
+        )
+        self._task = loop.create_task(arun_episode(spec, db=self.db, on_turn=self._turns.append))
         obs = await self._next_observation()
         if obs is None:  # the engine finished without asking: nothing a caller can step
             raise RuntimeError(f"the episode ended before the first action ({self.result and self.result.error})")
@@ -152,7 +153,7 @@ class ConsultationEnv:
             ended = self.result.termination.value if self.result else "closed"
             raise RuntimeError(f"the episode is over ({ended}): call reset() to start a new one")
         self._require_loop()
-        if not isinstance(action, Ask | Examine | Order | Diagnose):
+        if not isinstance(action, Action):
             action = ACTION_ADAPTER.validate_python(action)  # a ValidationError (ValueError); the episode goes on
         prev = self._obs
         self._doctor.actions.put_nowait(action)

@@ -21,3 +21,8 @@ class CaseFileError(UserError):
 
 class NotFoundError(UserError):
     pass
+
+
+class FatalError(UserError):
+    """A mistake that would fail every episode alike (a wrong API key, an unknown model): it stops the whole
+    run at once instead of ending one episode as doctor_error."""

@@ -19,19 +19,18 @@ import time
 from pathlib import Path
 
 from agentsim import run_episode
-from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
+from agentsim.cases.library import load_all_cases
 
 
 def per_turn(episodes: int, db: str) -> dict:
     cases = load_all_cases()
-    rubric, catalogue = load_rubric(), load_catalogue()
-    run_episode(cases[0], db=db, rubric=rubric, catalogue=catalogue)  # warm: model load, imports, graph compile
+    run_episode(cases[0], db=db)  # warm: model load, imports, graph compile
     per_turn_ms: list[float] = []
     turns_total = 0
     started = time.perf_counter()
     for i in range(episodes):
         t0 = time.perf_counter()
-        result = run_episode(cases[i % len(cases)], db=db, seed=i, rubric=rubric, catalogue=catalogue)
+        result = run_episode(cases[i % len(cases)], db=db, seed=i)
         elapsed = (time.perf_counter() - t0) * 1000
         per_turn_ms.append(elapsed / len(result.turns))
         turns_total += len(result.turns)

@@ -8,7 +8,7 @@
 
 Episodes run with all three roles LLM-backed against the fake server (bench/_fake.py). Every request's
 messages are captured on the way to the gateway; the rebuilt variant is made from those same messages and
-both are counted with the fake server's own counter (one token per word, agentsim.llm.fake_server._count;
+both are counted with the fake server's own counter (one token per word, agentsim.testing.fake_server._count;
 its figure for the append-only layout is checked against the usage the server reported).
 
 "uncached" = prompt tokens minus the longest prefix shared with the same agent's previous request: what a
@@ -31,6 +31,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+from agentsim.engine.episode import episode_spec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._fake import fake_server  # noqa: E402
@@ -63,7 +65,7 @@ def capture() -> None:
 
 def words_of(messages: list[dict[str, Any]]) -> list[str]:
     """The prompt as the fake server counts it: the words of each message's text, then of its tool calls."""
-    from agentsim.llm.fake_roles import text_of, words
+    from agentsim.testing.fake_roles import text_of, words
 
     out: list[str] = []
     for m in messages:
@@ -73,7 +75,7 @@ def words_of(messages: list[dict[str, Any]]) -> list[str]:
 
 def rebuilt(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The same request as one re-rendered prompt: system, then state first and the transcript after."""
-    from agentsim.llm.fake_roles import text_of
+    from agentsim.testing.fake_roles import text_of
 
     system, rest = messages[0], messages[1:]
     statuses = [s.strip() for m in rest for s in STATUS.findall(text_of(m))]
@@ -143,10 +145,7 @@ async def run(cases: list[str], server) -> None:  # noqa: ANN001
     options = {"api_base": server.api_base, "api_key": "sk-fake", "max_concurrency": 8}
     for case in cases:
         _episode.set(case)
-        await arun_episode(case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=20,
-                           doctor_options={"model": "openai/fake-doctor", **options},
-                           patient_options={"model": "openai/fake-patient", **options},
-                           gatekeeper_options={"model": "openai/fake-gatekeeper", **options})
+        await arun_episode(episode_spec(case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=20, doctor_options={"model": "openai/fake-doctor", **options}, patient_options={"model": "openai/fake-patient", **options}, gatekeeper_options={"model": "openai/fake-gatekeeper", **options}))
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from agentsim.batch.spec import BatchSpec
+from agentsim.model.episode import RunStatus
 
 log = logging.getLogger("agentsim.api")
 
@@ -93,10 +94,10 @@ class RunManager:
             log.info("run %s %s: %d done, %d failed", active.run_id, outcome.status, outcome.progress.done,
                      outcome.progress.failed)
         except asyncio.CancelledError:
-            set_run_status(active.run_id, "interrupted", db=self.db_url)
+            set_run_status(active.run_id, RunStatus.INTERRUPTED, db=self.db_url)
             raise
         except Exception as exc:  # the run must not stay "running" forever after a crash of the runner
             log.exception("run %s failed: %s", active.run_id, exc)
-            set_run_status(active.run_id, "failed", db=self.db_url)
+            set_run_status(active.run_id, RunStatus.FAILED, db=self.db_url)
         finally:
             self._active.pop(active.run_id, None)

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 
 from fastapi.concurrency import run_in_threadpool
 
+from agentsim.model.episode import EpisodeStatus
 from agentsim.store.browse import turns_after
 
 KEEPALIVE_SECONDS = 15.0  # a comment line now and then keeps proxies from closing a quiet stream
@@ -36,7 +37,7 @@ async def turn_events(episode_id: str, *, db: str, after_index: int = -1, poll_s
             yield event(turn.model_dump_json(), event_id=turn.index)
         if turns:
             last_turn_at = last_sent_at = now
-        if status != "running":
+        if status != EpisodeStatus.RUNNING:
             yield event(json.dumps({"episode_id": episode_id, "status": status or "deleted", "turns": last + 1}),
                         name="end")
             return

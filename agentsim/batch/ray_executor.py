@@ -15,11 +15,12 @@ from agentsim.errors import UserError
 _REMOTE: Any = None
 
 
-def _episode_task(case_id: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Runs inside a Ray worker: a plain synchronous episode, logged to the shared database."""
-    from agentsim import run_episode
+def _episode_task(spec: dict[str, Any], db: str) -> dict[str, Any]:
+    """Runs inside a Ray worker: a plain synchronous episode from its spec, logged to the shared database."""
+    from agentsim.engine.episode import run_episode
+    from agentsim.model.spec import EpisodeSpec
 
-    result = run_episode(case_id, **kwargs)
+    result = run_episode(EpisodeSpec.model_validate(spec), db=db)
     return {"termination": result.termination.value, "cost": result.score.cost.total if result.score else 0.0,
             "episode_id": result.episode_id}
 
@@ -36,10 +37,10 @@ def start(address: str | None) -> None:
     _REMOTE = ray.remote(max_retries=0)(_episode_task)
 
 
-async def run_remote(case_id: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+async def run_remote(spec: dict[str, Any], db: str) -> dict[str, Any]:
     import ray
 
-    ref = _REMOTE.remote(case_id, kwargs)
+    ref = _REMOTE.remote(spec, db)
     try:
         return await ref
     except asyncio.CancelledError:

@@ -12,13 +12,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from agentsim.batch.spec import BatchSpec, DoctorSpec, episode_key
 from agentsim.cases.library import load_all_cases, load_catalogue, load_rubric
 from agentsim.errors import UserError
 from agentsim.model.case import Case
-from agentsim.model.episode import EpisodeResult, Termination
+from agentsim.model.catalogue import Catalogue
+from agentsim.model.episode import EpisodeResult, RunStatus, Termination
+from agentsim.model.rubric import RubricConfig
+from agentsim.model.spec import EpisodeSpec, RoleSpec
 from agentsim.store import runs
 
 
@@ -45,7 +47,7 @@ class Progress:
 class BatchOutcome:
     run_id: str
     progress: Progress
-    status: str
+    status: RunStatus
 
 
 def plan(spec: BatchSpec) -> list[PlannedEpisode]:
@@ -79,7 +81,7 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
         runs.create_run(run_id=run_id, name=spec.name, spec=spec.model_dump(mode="json"), db=db)
     else:
         runs.discard_unfinished(run_id, db=db)
-        runs.set_run_status(run_id, "running", db=db)
+        runs.set_run_status(run_id, RunStatus.RUNNING, db=db)
     todo = plan(spec)
     finished = runs.completed_keys(run_id, db=db)
     progress = Progress(total=len(todo), skipped=sum(p.key in finished for p in todo))
@@ -104,7 +106,7 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
 
     tasks = [asyncio.create_task(one(item)) for item in todo]
     watcher = asyncio.create_task(_cancel_on(stop, tasks)) if stop is not None else None
-    status = "completed"
+    status = RunStatus.COMPLETED
     try:
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
@@ -112,34 +114,38 @@ async def run_batch(spec: BatchSpec, *, db: str | Path, run_id: str | None = Non
             watcher.cancel()
         interrupted = stop is not None and stop.is_set()
         left = len(todo) - progress.done
-        status = "interrupted" if interrupted else ("completed" if left == 0 else "incomplete")
+        status = RunStatus.INTERRUPTED if interrupted else (RunStatus.COMPLETED if left == 0 else RunStatus.INCOMPLETE)
         runs.set_run_status(run_id, status, db=db)
     return BatchOutcome(run_id=run_id, progress=progress, status=status)
 
 
-def _episode_kwargs(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: str | Path) -> dict[str, Any]:
-    return dict(
-        doctor=item.doctor.name, doctor_options=item.doctor.doctor_options(), patient=spec.patient,
-        gatekeeper=spec.gatekeeper, persona=item.persona,
-        patient_options={"model": spec.patient_model} if spec.patient_model else None,
-        gatekeeper_options={"model": spec.gatekeeper_model} if spec.gatekeeper_model else None,
-        max_turns=spec.max_turns, budget=spec.budget, seed=item.seed, db=str(db), run_id=run_id,
-        episode_key=item.key,
+def episode_spec(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, rubric: RubricConfig | str = "default",
+                 case: Case | str | None = None) -> EpisodeSpec:
+    """The planned episode as an EpisodeSpec; `case` overrides the planned case (a remote worker loads it by id)."""
+    return EpisodeSpec(
+        case=case if case is not None else item.case,
+        doctor=RoleSpec(ref=item.doctor.name, options=item.doctor.doctor_options()),
+        patient=RoleSpec(ref=spec.patient, options={"model": spec.patient_model} if spec.patient_model else {}),
+        gatekeeper=RoleSpec(ref=spec.gatekeeper,
+                            options={"model": spec.gatekeeper_model} if spec.gatekeeper_model else {}),
+        persona=item.persona, max_turns=spec.max_turns, budget=spec.budget, seed=item.seed, rubric=rubric,
+        run_id=run_id, key=item.key,
     )
 
 
-async def _attempt(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: str | Path, rubric, catalogue,
-                   progress: Progress, remote: bool = False) -> EpisodeResult | _RemoteResult | None:
+async def _attempt(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: str | Path, rubric: RubricConfig,
+                   catalogue: Catalogue, progress: Progress, remote: bool = False) -> EpisodeResult | _RemoteResult | None:
     from agentsim.engine.episode import arun_episode
 
-    kwargs = _episode_kwargs(item, spec, run_id=run_id, db=db)
     for attempt in range(spec.retries + 1):
         try:
             if remote:
                 from agentsim.batch import ray_executor
 
-                return _RemoteResult(**await ray_executor.run_remote(item.case.id, kwargs))
-            return await arun_episode(item.case, rubric=rubric, catalogue=catalogue, **kwargs)
+                wire = episode_spec(item, spec, run_id=run_id, case=item.case.id).model_dump(mode="json")
+                return _RemoteResult(**await ray_executor.run_remote(wire, str(db)))
+            return await arun_episode(episode_spec(item, spec, run_id=run_id, rubric=rubric), db=db,
+                                      catalogue=catalogue)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a crash of the episode itself (not a doctor_error): retry, bounded

@@ -27,6 +27,7 @@ def batch(
     from agentsim.batch.runner import run_batch
     from agentsim.batch.spec import BatchSpec, load_spec
     from agentsim.errors import UserError
+    from agentsim.model.episode import RunStatus
     from agentsim.store.db import resolve_url
     from agentsim.store.runs import get_run
 
@@ -69,6 +70,6 @@ def batch(
                f"done, of {p.total}; ${p.cost_usd:,.0f} of work-up")
     for error in p.errors[:10]:
         typer.echo(f"  {error}", err=True)
-    if outcome.status != "completed":
+    if outcome.status is not RunStatus.COMPLETED:
         typer.echo(f"resume with: agentsim batch resume {outcome.run_id[:12]}" + (f" --db {db}" if db else ""))
         raise typer.Exit(1)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.model.episode import EpisodeResult, Turn
 
 
 def _parse_options(pairs: list[str], flag: str = "--doctor-opt") -> dict[str, str]:
@@ -66,12 +69,13 @@ def run(
 
     from agentsim.cli.render import score_card, turn_panel
     from agentsim.engine.episode import run_episode
+    from agentsim.model.spec import EpisodeSpec, JudgeSpec, RoleSpec
     from agentsim.store.db import resolve_url
 
     console = Console(highlight=False)
     spent = 0.0
 
-    def show(turn) -> None:  # noqa: ANN001 - a Turn
+    def show(turn: Turn) -> None:
         nonlocal spent
         spent += turn.cost
         console.print(turn_panel(turn, spent=spent))
@@ -82,12 +86,13 @@ def run(
                                         _parse_options(patient_opt or [], "--patient-opt"))
     gatekeeper, gatekeeper_options = llm_role(gatekeeper, "rules", gatekeeper_model, api_base,
                                               _parse_options(gatekeeper_opt or [], "--gatekeeper-opt"))
-    result = run_episode(
-        case, doctor=doctor, patient=patient, gatekeeper=gatekeeper, persona=persona, max_turns=max_turns,
-        budget=budget, seed=seed, db=resolve_url(db), doctor_options=doctor_options,
-        patient_options=patient_options or None, gatekeeper_options=gatekeeper_options or None,
-        judge_options={"model": judge_model} if judge_model else None, on_turn=show if live else None,
+    spec = EpisodeSpec(
+        case=case, doctor=RoleSpec(ref=doctor, options=doctor_options),
+        patient=RoleSpec(ref=patient, options=patient_options), gatekeeper=RoleSpec(ref=gatekeeper,
+                                                                                  options=gatekeeper_options),
+        persona=persona, max_turns=max_turns, budget=budget, seed=seed, judge=JudgeSpec(model=judge_model),
     )
+    result = run_episode(spec, db=resolve_url(db), on_turn=show if live else None)
     if as_json:
         typer.echo(json.dumps(episode_json(result), indent=2))
         return
@@ -100,7 +105,7 @@ def run(
     console.print(f"Replay with: agentsim replay {result.episode_id[:12]}" + (f" --db {db}" if db else ""))
 
 
-def episode_json(result) -> dict:  # noqa: ANN001 - an EpisodeResult
+def episode_json(result: EpisodeResult) -> dict[str, object]:
     return {
         "episode_id": result.episode_id,
         "case_id": result.case_id,

@@ -17,7 +17,7 @@ def list_doctors(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
 ) -> None:
     """Built-in doctors and those installed under the `agentsim.doctors` entry-point group."""
-    from agentsim.agents.plugins import ENTRY_POINT_GROUP, FORMS, list_doctors
+    from agentsim.agents.registry import ENTRY_POINT_GROUP, FORMS, list_doctors
 
     rows = list_doctors()
     if as_json:

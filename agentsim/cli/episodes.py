@@ -204,7 +204,8 @@ def score(
         console.print(judgement_card(both.judgement, rubric_likert=both.rubric.diagnosis.likert))
         return
     result = load_episode(episode, db=db)
-    new = score_turns(load_case(result.case_id), result.turns, rubric=load_rubric(rubric), catalogue=load_catalogue())
+    new = score_turns(load_case(result.case_id), result.turns, rubric=load_rubric(rubric), catalogue=load_catalogue(),
+                      termination=result.termination)
     if save:
         save_score(result.episode_id, new, db=db)
     if as_json:

@@ -21,6 +21,7 @@ app = typer.Typer(help="The LLM judge beside the deterministic one.", no_args_is
 def episode_ids(targets: list[str], *, db: str | None) -> list[str]:
     """Each target is a run (all its finished episodes) or an episode: id, unique prefix, or 'latest' (the
     latest episode). Order kept, duplicates dropped."""
+    from agentsim.model.episode import EpisodeStatus
     from agentsim.report.data import export_target
     from agentsim.store.queries import list_episodes
 
@@ -29,7 +30,7 @@ def episode_ids(targets: list[str], *, db: str | None) -> list[str]:
         kind, ident = export_target(target, db=db, prefer_run=False)
         if kind == "run":
             rows = list_episodes(db=db, run_id=ident, limit=1_000_000)
-            ids += [r.id for r in sorted(rows, key=lambda r: (r.started_at, r.id)) if r.status != "running"]
+            ids += [r.id for r in sorted(rows, key=lambda r: (r.started_at, r.id)) if r.status != EpisodeStatus.RUNNING]
         else:
             ids.append(ident)
     return list(dict.fromkeys(ids))

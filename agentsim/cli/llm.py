@@ -29,7 +29,7 @@ def fake_llm(
     import uvicorn
 
     from agentsim.errors import UserError
-    from agentsim.llm.fake_server import FakeConfig, create_app
+    from agentsim.testing.fake_server import FakeConfig, create_app
 
     try:
         config = FakeConfig(latency_ms=latency_ms, fault_rate=fault_rate, retry_after=retry_after, seed=seed,

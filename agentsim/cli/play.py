@@ -30,6 +30,7 @@ def play(
     from agentsim.cli.render import case_card, score_card, turn_panel
     from agentsim.engine.episode import arun_episode
     from agentsim.model.episode import Role, Termination
+    from agentsim.model.spec import EpisodeSpec, RoleSpec
     from agentsim.store.db import resolve_url
 
     console = Console(highlight=False)
@@ -48,10 +49,10 @@ def play(
         elif turn.cost:  # the user has just typed the action: a panel repeating it is noise, its price is not
             console.print(f"[dim]  +${turn.cost:,.0f} · ${spent:,.0f} spent[/]")
 
-    episode = arun_episode(
-        loaded, doctor=HumanDoctor(console=console), persona=patient_persona, seed=seed, max_turns=max_turns,
-        budget=budget, db=resolve_url(db), on_turn=show,
-    )
+    human = HumanDoctor(console=console)
+    spec = EpisodeSpec(case=loaded, doctor=RoleSpec(ref=human.name, instance=human), persona=patient_persona,
+                       seed=seed, max_turns=max_turns, budget=budget)
+    episode = arun_episode(spec, db=resolve_url(db), on_turn=show)
     # run_until_complete, not asyncio.run: asyncio.run turns Ctrl-C into a task cancel that only lands after
     # the blocking input() returns; the default handler raises KeyboardInterrupt inside input() at once,
     # which HumanDoctor turns into a clean `aborted` ending with the score card.

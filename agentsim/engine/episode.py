@@ -1,189 +1,146 @@
-"""run_episode: one consultation, start to score. No console; the database only when `db` is given."""
+"""One episode, end to end: spec -> build -> run -> score -> record. No console; a database only when a
+recorder (or `db`) is given.
+
+Scoring runs after the graph, on the finished turns, through the judge package: the same call that
+re-scores a stored episode (`agentsim score`), so a fresh score and a re-score cannot drift apart."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from agentsim.agents.base import Doctor, GatekeeperAgent, PatientAgent, call_reset
-from agentsim.agents.registry import make_doctor, make_gatekeeper, make_patient
-from agentsim.cases.library import load_case, load_catalogue, load_persona, load_rubric
-from agentsim.engine.graph import consultation_graph
-from agentsim.engine.state import EpisodeContext
+from agentsim.agents.base import Doctor
+from agentsim.engine.build import BuiltEpisode, build
+from agentsim.engine.recording import Recorder
+from agentsim.engine.run import new_context, simulate
+from agentsim.engine.state import EpisodeContext, TurnSink
 from agentsim.errors import UserError
-from agentsim.match.leak import redact
-from agentsim.model.action import DEFAULT_MAX_TESTS_PER_ORDER, TranscriptEntry
+from agentsim.judge.rubric import score_turns
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
-from agentsim.model.episode import AgentConfig, EpisodeResult, Role, Termination, Turn, TurnKind, utcnow
+from agentsim.model.episode import EpisodeResult, Role, Termination, Turn, TurnKind, final_diagnosis, utcnow
 from agentsim.model.persona import Persona
-from agentsim.model.rubric import RubricConfig
+from agentsim.model.record import EpisodeEnd, EpisodeStart
+from agentsim.model.score import Score
+from agentsim.model.spec import EpisodeSpec, JudgeSpec, RoleSpec
 
 
-def _agent_name(agent: object, fallback: str) -> str:
-    return agent if isinstance(agent, str) else getattr(agent, "name", None) or type(agent).__name__ or fallback
-
-
-async def arun_episode(
-    case: Case | str | Path,
-    *,
-    doctor: Doctor | str = "checklist",
-    patient: PatientAgent | str = "retrieval",
-    gatekeeper: GatekeeperAgent | str = "rules",
-    persona: Persona | str | None = None,
-    max_turns: int = 20,
-    budget: float | None = None,
-    seed: int = 0,
-    db: str | Path | None = None,
-    rubric: RubricConfig | str = "default",
-    catalogue: Catalogue | None = None,
-    max_tests_per_order: int = DEFAULT_MAX_TESTS_PER_ORDER,
-    doctor_options: dict[str, Any] | None = None,
-    patient_options: dict[str, Any] | None = None,
-    gatekeeper_options: dict[str, Any] | None = None,
-    judge_options: dict[str, Any] | None = None,
-    on_turn: Callable[[Turn], None] | None = None,
-    run_id: str | None = None,
-    episode_key: str | None = None,
-    judge: Callable[[Case, list[Turn]], Any] | None = None,
-    episode_id: str | None = None,
-) -> EpisodeResult:
-    """`episode_id` (default: a fresh uuid) lets a caller know the id before the episode ends.
-    `judge_options` is only recorded for now (its "model" goes in the episode's agent config)."""
-    if max_turns < 1:
-        raise ValueError("max_turns must be at least 1")
-    case = case if isinstance(case, Case) else load_case(case)
-    persona = load_persona(persona) if isinstance(persona, str | Path) else persona
-    rubric = rubric if isinstance(rubric, RubricConfig) else load_rubric(rubric)
-    catalogue = catalogue or load_catalogue()
-    agents = AgentConfig(
-        doctor=_agent_name(doctor, "doctor"), patient=_agent_name(patient, "patient"),
-        gatekeeper=_agent_name(gatekeeper, "gatekeeper"),
-        options={k: v for k, v in (doctor_options or {}).items() if k != "api_key"},  # keys never reach the log
-        models={role: str(opts["model"]) for role, opts in (("doctor", doctor_options), ("patient", patient_options),
-                                                             ("gatekeeper", gatekeeper_options),
-                                                             ("judge", judge_options)) if opts and opts.get("model")},
-    )
-    doctor = make_doctor(doctor, **(doctor_options or {})) if isinstance(doctor, str) else doctor
-    if isinstance(patient, str):
-        patient = make_patient(patient, case.patient_view(), persona=persona, seed=seed, **(patient_options or {}))
-    if isinstance(gatekeeper, str):
-        gatekeeper = make_gatekeeper(gatekeeper, case.gatekeeper_view(), catalogue=catalogue,
-                                     **(gatekeeper_options or {}))
-    _note_llm(agents, doctor=doctor, patient=patient, gatekeeper=gatekeeper)
-    if judge is None:
-        from agentsim.judge.rubric import score_turns
-
-        def judge(c: Case, turns: list[Turn]) -> Any:
-            return score_turns(c, turns, rubric=rubric, catalogue=catalogue)
-
-    recorder = None
-    if db is not None:
+async def arun_episode(spec: EpisodeSpec, *, recorder: Recorder | None = None, db: str | Path | None = None,
+                       on_turn: Callable[[Turn], None] | None = None,
+                       catalogue: Catalogue | None = None) -> EpisodeResult:
+    """`db` is shorthand for the SQL recorder on that database; `on_turn` sees each turn once it is logged."""
+    if recorder is None and db is not None:
         from agentsim.store.recorder import EpisodeRecorder
 
         recorder = EpisodeRecorder(db)
-
-    ctx = EpisodeContext(
-        episode_id=episode_id or uuid.uuid4().hex, case=case, doctor=doctor, patient=patient, gatekeeper=gatekeeper,
-        catalogue=catalogue, rubric=rubric, max_turns=max_turns, budget=budget,
-        max_tests_per_order=max_tests_per_order, recorder=recorder, on_turn=on_turn, judge=judge,
-        started_at=utcnow(),
-    )
+    episode = build(spec, catalogue=catalogue)
+    episode_id = spec.episode_id or uuid.uuid4().hex
+    started = utcnow()
+    log = _TurnLog(recorder, episode_id, on_turn)
+    context = new_context(episode, episode_id=episode_id, sink=log.sink)
     if recorder is not None:
-        recorder.start(
-            episode_id=ctx.episode_id, case_id=case.id, persona=persona.id if persona else None,
-            doctor=agents.doctor, patient=agents.patient, gatekeeper=agents.gatekeeper,
-            agent_config=agents.model_dump(mode="json"), seed=seed, max_turns=max_turns, budget=budget,
-            run_id=run_id, key=episode_key, started_at=ctx.started_at,
-        )
-    termination, error = Termination.ABORTED, None
+        await recorder.start(EpisodeStart(
+            episode_id=episode_id, case_id=episode.case.id, persona=episode.persona.id if episode.persona else None,
+            agents=episode.agents, seed=spec.seed, max_turns=spec.max_turns, budget=spec.budget, run_id=spec.run_id,
+            key=spec.key, started_at=started,
+        ))
     try:
-        final = await _consult(ctx)
-        termination, error = final.get("termination") or Termination.ABORTED, final.get("error")
+        outcome = await simulate(episode, context=context)
     except (asyncio.CancelledError, KeyboardInterrupt):
-        error = "aborted"
-        _log_if_possible(ctx, TurnKind.NOTICE, "The episode was aborted.")
+        await _end_unfinished(context, log, recorder, started, "aborted", TurnKind.NOTICE, "The episode was aborted.")
         raise
     except Exception as exc:  # e.g. a patient's LLM rejected the API key: the run stops, the log says why
         error = " ".join(f"{type(exc).__name__}: {exc}".split())
-        _log_if_possible(ctx, TurnKind.ERROR, error)
+        await _end_unfinished(context, log, recorder, started, error, TurnKind.ERROR, error)
         raise
-    finally:
-        if recorder is not None:
-            try:
-                recorder.finish(
-                    ctx.episode_id, termination=termination, error=error, diagnosis=_diagnosis(ctx.turns),
-                    total_cost=ctx.score.cost.total if ctx.score else sum(t.cost for t in ctx.turns),
-                    n_turns=len(ctx.turns), started_at=ctx.started_at,
-                )
-                if ctx.score is not None:
-                    recorder.add_score(ctx.episode_id, ctx.score)
-            except UserError:
-                if error is None:  # the database failed on its own: that is the error to report
-                    raise
-                # otherwise the first failure is the one to report; this one is its echo (disk full...)
-            finally:
-                recorder.close()
+    score = score_episode(episode, outcome.turns, outcome.termination)
+    finished = utcnow()
+    if recorder is not None:
+        await recorder.complete(EpisodeEnd(
+            episode_id=episode_id, termination=outcome.termination, error=outcome.error,
+            diagnosis=final_diagnosis(outcome.turns), total_cost=score.cost.total, n_turns=len(outcome.turns),
+            started_at=started, finished_at=finished, scores=[score],
+        ))
     return EpisodeResult(
-        episode_id=ctx.episode_id, case_id=case.id, persona=persona.id if persona else None, seed=seed,
-        agents=agents, termination=termination, turns=ctx.turns, score=ctx.score, error=error,
-        started_at=ctx.started_at, finished_at=utcnow(),
+        episode_id=episode_id, case_id=episode.case.id, persona=episode.persona.id if episode.persona else None,
+        seed=spec.seed, agents=episode.agents, termination=outcome.termination, turns=outcome.turns, score=score,
+        error=outcome.error, started_at=started, finished_at=finished,
     )
 
 
-async def _consult(ctx: EpisodeContext) -> dict[str, Any]:
-    reset_error = None
+def score_episode(episode: BuiltEpisode, turns: list[Turn], termination: Termination) -> Score:
+    return score_turns(episode.case, turns, rubric=episode.rubric, catalogue=episode.catalogue,
+                       termination=termination)
+
+
+class _TurnLog:
+    """The sink every turn goes through: the recorder first (durable), then the live display."""
+
+    def __init__(self, recorder: Recorder | None, episode_id: str, on_turn: Callable[[Turn], None] | None):
+        self.recorder, self.episode_id, self.on_turn = recorder, episode_id, on_turn
+        self.cost = 0.0
+        self.sink: TurnSink = self._take
+
+    async def _take(self, turn: Turn) -> None:
+        self.cost += turn.cost
+        if self.recorder is not None:
+            await self.recorder.add_turn(self.episode_id, turn)
+        if self.on_turn is not None:
+            self.on_turn(turn)
+
+
+async def _end_unfinished(context: EpisodeContext, log: _TurnLog, recorder: Recorder | None, started: datetime,
+                          error: str, kind: TurnKind, text: str) -> None:
+    """Record why the episode stopped, unless the database itself is what failed; no score is written."""
     try:
-        await call_reset(ctx.doctor, ctx.case.doctor_view().brief)
-    except Exception as exc:  # a plug-in's broken reset ends its episode (in the doctor node), not the run
-        detail = " ".join(str(exc).split())
-        reset_error = f"doctor reset raised {type(exc).__name__}" + (f": {detail}" if detail else "")
-    opening = await ctx.patient.opening()
-    text, hits = redact(opening.text, ctx.case.diagnosis.accepted_names())
-    ctx.log(Role.PATIENT, TurnKind.OPENING, text, payload={**opening.payload, **({"redacted": hits} if hits else {})},
-            noise=opening.noise)
-    state = {
-        "turn": 0, "spent": 0.0, "visit_open": False, "reply": text, "pending": None, "termination": None,
-        "transcript": [TranscriptEntry(role="patient", text=text)], "error": reset_error,
-    }
-    # each doctor turn is up to three graph steps (doctor, reply, back): leave room for max_turns of them
-    limit = 3 * ctx.max_turns + 10
-    return await consultation_graph().ainvoke(state, context=ctx, config={"recursion_limit": limit})
-
-
-def _note_llm(config: AgentConfig, **agents: object) -> None:
-    """LLM-backed agents expose `model` (resolved from options, env or config file) and `prompt_hash`:
-    both are stored with the episode so a score can be traced to the model and the exact prompts."""
-    for role, agent in agents.items():
-        model = getattr(agent, "model", None)
-        if isinstance(model, str) and model:
-            config.models.setdefault(role, model)
-    hashes = sorted({h for a in agents.values() if isinstance(h := getattr(a, "prompt_hash", None), str)})
-    if hashes:
-        config.options["prompt_hash"] = hashes[0] if len(hashes) == 1 else hashes
-
-
-def _log_if_possible(ctx: EpisodeContext, kind: TurnKind, text: str) -> None:
-    """Record why the episode stopped, unless the database itself is what failed."""
-    try:
-        ctx.log(Role.SYSTEM, kind, text, payload={"reason": "aborted"})
+        await context.new_turn(Role.SYSTEM, kind, text, payload={"reason": "aborted"})
+        if recorder is not None:
+            await recorder.complete(EpisodeEnd(
+                episode_id=context.episode_id, termination=Termination.ABORTED, error=error, diagnosis=None,
+                total_cost=log.cost, n_turns=context.logged, started_at=started, finished_at=utcnow(),
+            ))
     except UserError:
-        pass
+        pass  # the first failure is the one to report; this one is its echo (disk full...)
 
 
-def _diagnosis(turns: list[Turn]) -> str | None:
-    final = next((t for t in reversed(turns) if t.kind is TurnKind.DIAGNOSE), None)
-    return final.payload.get("diagnosis") if final else None
+def episode_spec(case: Case | str | Path, *, doctor: Doctor | str = "checklist",
+                 doctor_options: dict[str, Any] | None = None, patient: str = "retrieval",
+                 patient_options: dict[str, Any] | None = None, gatekeeper: str = "rules",
+                 gatekeeper_options: dict[str, Any] | None = None, persona: Persona | str | None = None,
+                 seed: int = 0, max_turns: int = 20, budget: float | None = None,
+                 judge_model: str | None = None) -> EpisodeSpec:
+    """The README's short form: a case and a doctor (a name or an object), the rest defaulted."""
+    role = (RoleSpec(ref=doctor, options=doctor_options or {}) if isinstance(doctor, str)
+            else RoleSpec(ref=_label(doctor), instance=doctor))
+    return EpisodeSpec(case=case if isinstance(case, Case) else str(case), doctor=role,
+                       patient=RoleSpec(ref=patient, options=patient_options or {}),
+                       gatekeeper=RoleSpec(ref=gatekeeper, options=gatekeeper_options or {}), persona=persona,
+                       seed=seed, max_turns=max_turns, budget=budget, judge=JudgeSpec(model=judge_model))
 
 
-def run_episode(case: Case | str | Path, **kwargs: Any) -> EpisodeResult:
-    """Synchronous form of `arun_episode` (same keyword arguments). Inside a running event loop,
-    await `arun_episode` instead."""
+def _label(doctor: object) -> str:
+    return doctor.name if isinstance(doctor, Doctor) else type(doctor).__name__
+
+
+def run_episode(spec: EpisodeSpec | Case | str | Path, *, doctor: Doctor | str = "checklist",
+                doctor_options: dict[str, Any] | None = None, patient: str = "retrieval",
+                patient_options: dict[str, Any] | None = None, gatekeeper: str = "rules",
+                gatekeeper_options: dict[str, Any] | None = None, persona: Persona | str | None = None,
+                seed: int = 0, max_turns: int = 20, budget: float | None = None, judge_model: str | None = None,
+                db: str | Path | None = None, on_turn: Callable[[Turn], None] | None = None) -> EpisodeResult:
+    """Synchronous form of `arun_episode`. Give an EpisodeSpec, or a case with the short-form options of
+    `episode_spec`. Inside a running event loop, await `arun_episode` instead."""
+    if not isinstance(spec, EpisodeSpec):
+        spec = episode_spec(spec, doctor=doctor, doctor_options=doctor_options, patient=patient,
+                            patient_options=patient_options, gatekeeper=gatekeeper,
+                            gatekeeper_options=gatekeeper_options, persona=persona, seed=seed, max_turns=max_turns,
+                            budget=budget, judge_model=judge_model)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(arun_episode(case, **kwargs))
+        return asyncio.run(arun_episode(spec, db=db, on_turn=on_turn))
     raise RuntimeError("run_episode() was called inside a running event loop: use `await arun_episode(...)`")

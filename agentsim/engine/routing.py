@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+from langgraph.graph import END
+
 from agentsim.engine.state import ConsultationState
+from agentsim.model.action import Ask
 
 
-def route_after_doctor(state: ConsultationState) -> Literal["patient", "gatekeeper", "judge"]:
+def route_after_doctor(state: ConsultationState) -> Literal["patient", "gatekeeper", "__end__"]:
     if state.get("termination") is not None:
-        return "judge"
-    action = (state.get("pending") or {}).get("action")
-    return "patient" if action == "ask" else "gatekeeper"
+        return END
+    return "patient" if isinstance(state.get("pending"), Ask) else "gatekeeper"

@@ -1,55 +1,43 @@
-"""Graph state (what changes turn to turn) and context (what a run depends on, fixed for the episode)."""
+"""Graph state (what changes turn to turn) and context (what the episode depends on, fixed while it runs)."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
-from agentsim.agents.base import Doctor, GatekeeperAgent, PatientAgent
-from agentsim.model.action import TranscriptEntry
-from agentsim.model.case import Case
-from agentsim.model.catalogue import Catalogue
+from agentsim.engine.build import BuiltEpisode
+from agentsim.model.action import Action
 from agentsim.model.episode import Role, Termination, Turn, TurnKind, utcnow
-from agentsim.model.rubric import RubricConfig
-from agentsim.model.score import Score
+
+TurnSink = Callable[[Turn], Awaitable[None]]
 
 
 class ConsultationState(TypedDict, total=False):
     turn: int  # doctor actions taken so far
     spent: float
     visit_open: bool
-    reply: str | None
-    transcript: list[TranscriptEntry]
-    pending: dict[str, Any] | None  # the doctor's last action, for the patient or gatekeeper node
+    pending: Action | None  # the doctor's last action, for the patient or gatekeeper node
+    turns: Annotated[list[Turn], operator.add]  # the episode's log, in order: each node appends its own
     termination: Termination | None
     error: str | None
 
 
 @dataclass
 class EpisodeContext:
-    episode_id: str
-    case: Case
-    doctor: Doctor
-    patient: PatientAgent
-    gatekeeper: GatekeeperAgent
-    catalogue: Catalogue
-    rubric: RubricConfig
-    max_turns: int
-    budget: float | None
-    max_tests_per_order: int
-    recorder: Any | None = None  # agentsim.store.recorder.EpisodeRecorder, when logging to a database
-    on_turn: Any | None = None  # callback(Turn): live display
-    judge: Any | None = None  # callable(case, turns) -> Score
-    turns: list[Turn] = field(default_factory=list)
-    score: Score | None = None
-    started_at: datetime | None = None
+    """The graph's runtime context. `new_turn` numbers each turn and hands it to the sink (the recorder and
+    a live display) before the graph moves on, so a turn is durable before the doctor sees what follows."""
 
-    def log(self, role: Role, kind: TurnKind, text: str, **fields: Any) -> Turn:
-        turn = Turn(index=len(self.turns), role=role, kind=kind, text=text, created_at=utcnow(), **fields)
-        self.turns.append(turn)
-        if self.recorder is not None:
-            self.recorder.add_turn(self.episode_id, turn)
-        if self.on_turn is not None:
-            self.on_turn(turn)
+    episode: BuiltEpisode
+    episode_id: str
+    brief: str
+    sink: TurnSink | None = None
+    logged: int = field(default=0)  # turns numbered so far: the next turn's index
+
+    async def new_turn(self, role: Role, kind: TurnKind, text: str, **fields: Any) -> Turn:
+        turn = Turn(index=self.logged, role=role, kind=kind, text=text, created_at=utcnow(), **fields)
+        self.logged += 1
+        if self.sink is not None:
+            await self.sink(turn)
         return turn

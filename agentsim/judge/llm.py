@@ -25,11 +25,11 @@ from agentsim.llm.errors import LLMError
 from agentsim.llm.gateway import LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
 from agentsim.llm.structured import parse_json, response_format
-from agentsim.llm.usage import Usage
 from agentsim.model.case import Case
 from agentsim.model.episode import Role, Turn, TurnKind
 from agentsim.model.rubric import RubricConfig
 from agentsim.model.score import DiagnosisScore, Score
+from agentsim.model.usage import Usage
 
 AXES = ("history_taking", "clinical_reasoning", "communication", "empathy")
 JUDGE_PREFIX = "llm:"  # ScoreRow.judge of an LLM verdict: "llm:openai/gpt-4o"
@@ -131,7 +131,7 @@ async def _sample(messages: list[dict[str, Any]], settings: LLMSettings, usage: 
     problem, raw = "", ""
     for attempt in (1, 2):
         completion = await complete(messages, settings=settings, response_format=fmt)
-        usage.add(completion)
+        usage.add(completion.usage())
         sample, problem = parse_json(completion.text, JudgeSample)
         if sample is not None:
             return sample

@@ -24,7 +24,7 @@ from agentsim.judge.history import grade_history
 from agentsim.judge.version import RUBRIC_JUDGE, rubric_judge_version
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
-from agentsim.model.episode import Role, Turn, TurnKind
+from agentsim.model.episode import Termination, Turn, final_diagnosis
 from agentsim.model.rubric import Axis, JudgeKind, RubricConfig
 from agentsim.model.score import (
     CostScore,
@@ -36,15 +36,6 @@ from agentsim.model.score import (
 )
 
 DETERMINISTIC_AXES = (Axis.HISTORY, Axis.DIAGNOSIS, Axis.COST, Axis.EFFICIENCY, Axis.SAFETY)
-
-
-def final_diagnosis(turns: Sequence[Turn]) -> str | None:
-    """The last doctor DIAGNOSE turn's ``payload["diagnosis"]``, or None."""
-    for turn in reversed(turns):
-        if turn.role is Role.DOCTOR and turn.kind is TurnKind.DIAGNOSE:
-            value = turn.payload.get("diagnosis")
-            return None if value is None else str(value)
-    return None
 
 
 def axis_values(
@@ -89,7 +80,10 @@ def score_turns(
     rubric: RubricConfig,
     catalogue: Catalogue,
     judge_name: str = RUBRIC_JUDGE,
+    termination: Termination | None = None,
 ) -> Score:
+    """`termination` of doctor_error voids the episode: overall 0, with the reason, whatever was said before
+    the doctor failed (reports count these apart from wrong diagnoses)."""
     answer = final_diagnosis(turns)
     if answer is None:
         diagnosis = DiagnosisScore(likert=1, correct=False, matched=None, explanation="no diagnosis given")
@@ -110,5 +104,7 @@ def score_turns(
         cost=cost,
         efficiency=efficiency,
         safety=safety,
-        overall=combine(values, rubric),
+        overall=0.0 if termination is Termination.DOCTOR_ERROR else combine(values, rubric),
+        voided="the doctor failed (doctor_error): the episode scores 0" if termination is Termination.DOCTOR_ERROR
+        else None,
     )

@@ -52,7 +52,7 @@ async def ajudge_stored(episodes: Sequence[str], *, db: Db, settings: LLMSetting
     async def one(result: EpisodeResult) -> BothJudges:
         case = load_case(result.case_id)
         chosen = settings or judge_settings(model, api_base, options, recorded=result.agents.models.get("judge"))
-        base = score_turns(case, result.turns, rubric=config, catalogue=catalogue)
+        base = score_turns(case, result.turns, rubric=config, catalogue=catalogue, termination=result.termination)
         judgement = await ajudge_episode(case, result.turns, settings=chosen, samples=samples,
                                          threshold=config.correct_threshold)
         both = BothJudges(episode=result, rubric=base, llm=llm_score(base, judgement, rubric=config),

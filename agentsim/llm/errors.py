@@ -5,20 +5,16 @@ Every LLMError is a UserError, so `agentsim run` prints one line and exits 2 ins
 
 from __future__ import annotations
 
-from agentsim.errors import UserError
+from agentsim.errors import FatalError, UserError
 
 
 class LLMError(UserError):
     """An LLM call failed in a way retrying will not fix here."""
 
-    #: stops the whole run, not just the episode: a wrong key or model would fail every episode alike
-    fatal = False
 
-
-class LLMConfigError(LLMError):
-    """Authentication failed, the model is unknown, or no model was configured. Fails at once, no retry."""
-
-    fatal = True
+class LLMConfigError(LLMError, FatalError):
+    """Authentication failed, the model is unknown, or no model was configured. Fails at once, no retry,
+    and stops the run: every episode would fail alike."""
 
 
 class LLMUnavailableError(LLMError):

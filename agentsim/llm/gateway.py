@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from agentsim.llm.errors import LLMConfigError, LLMError, LLMUnavailableError
 from agentsim.llm.settings import LLMSettings
+from agentsim.model.usage import Usage
 
 __all__ = ["Completion", "LLMConfigError", "LLMError", "LLMSettings", "LLMUnavailableError", "ToolCall", "complete"]
 
@@ -50,6 +51,12 @@ class Completion(BaseModel):
     latency_ms: float = 0.0  # wall time of complete(), retries and waits included
     model: str = ""
     attempts: int = 1
+
+    def usage(self) -> Usage:
+        """This call's spend, to fold into a turn's total."""
+        return Usage(prompt=self.prompt_tokens, completion=self.completion_tokens, cost=self.cost_usd,
+                     cost_known=self.cost_known, latency_ms=self.latency_ms, calls=1, attempts=self.attempts,
+                     model=self.model or None)
 
     def raw(self) -> str:
         """The model's whole output as one string, for error messages and logs."""

@@ -1,4 +1,5 @@
-"""Prompt files: one Markdown file per role in agentsim/agents/prompts/, cut into `## section`s.
+"""Prompt files: one Markdown file per role, cut into `## section`s, kept by the package that uses it: the
+consultation's roles in agentsim/agents/prompts/, the judge's in agentsim/judge/prompts/.
 
 Text before the first `## ` heading is a note for maintainers and is never sent. `{name}` placeholders
 are filled by `render`; unknown braces are left alone, so JSON examples in a prompt survive. The hash
@@ -14,7 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-PROMPT_DIR = Path(__file__).resolve().parent.parent / "agents" / "prompts"
+PACKAGE = Path(__file__).resolve().parent.parent
+PROMPT_DIR = PACKAGE / "agents" / "prompts"
+OWN_DIRS = {"judge": PACKAGE / "judge" / "prompts"}  # roles whose prompts live with their own package
 # the consultation's prompt set: every agent of an episode reports this one hash. The judge's prompt is
 # hashed on its own (prompt_set_hash(("judge",))): re-judging must not change an episode's hash.
 ROLES = ("doctor", "patient", "gatekeeper", "panel")
@@ -25,7 +28,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 @cache
 def sections(role: str) -> dict[str, str]:
     """{section name: template} for one role's prompt file."""
-    text = (PROMPT_DIR / f"{role}.md").read_text(encoding="utf-8")
+    text = prompt_path(role).read_text(encoding="utf-8")
     parts = _SECTION.split(text)
     # split() gives [preamble, name1, body1, name2, body2, ...]
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
@@ -41,5 +44,9 @@ def prompt_set_hash(roles: tuple[str, ...] = ROLES) -> str:
     """sha256 over the given roles' prompt files (name and bytes), in a fixed order."""
     digest = hashlib.sha256()
     for role in roles:
-        digest.update(role.encode() + b"\0" + (PROMPT_DIR / f"{role}.md").read_bytes() + b"\0")
+        digest.update(role.encode() + b"\0" + prompt_path(role).read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def prompt_path(role: str) -> Path:
+    return OWN_DIRS.get(role, PROMPT_DIR) / f"{role}.md"

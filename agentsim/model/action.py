@@ -3,9 +3,11 @@ as JSON Schema for doctors written in other languages (a union tagged by `action
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+from agentsim.model.usage import Usage
 
 DEFAULT_MAX_TESTS_PER_ORDER = 3
 
@@ -52,8 +54,32 @@ class Diagnose(_Action):
     rationale: str = ""
 
 
-Action = Annotated[Ask | Examine | Order | Diagnose, Field(discriminator="action")]
-ACTION_ADAPTER: TypeAdapter[Ask | Examine | Order | Diagnose] = TypeAdapter(Action)
+#: The one union of doctor actions (isinstance works on it); JSON picks the member by its "action" tag.
+Action = Ask | Examine | Order | Diagnose
+TaggedAction = Annotated[Action, Field(discriminator="action")]
+ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(TaggedAction)
+
+
+def describe_action(action: Action) -> str:
+    """The one-line form of an action in the transcript and the log."""
+    if isinstance(action, Ask):
+        return action.question
+    if isinstance(action, Examine):
+        return f"[examine] {action.request}"
+    if isinstance(action, Order):
+        return f"[order] {', '.join(action.tests)}"
+    return f"[diagnosis] {action.diagnosis}"
+
+
+class DoctorTurn(BaseModel):
+    """A doctor's turn with what it cost: what built-in LLM doctors return from `act` (a plain Action is
+    the same turn with no usage). `deliberation` is a panel's working, stored beside the action."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: TaggedAction
+    usage: Usage | None = None
+    deliberation: dict[str, Any] | None = None
 
 
 class TranscriptEntry(BaseModel):

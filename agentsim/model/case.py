@@ -48,6 +48,11 @@ class Specialty(StrEnum):
     HAEMATOLOGY_ONCOLOGY = "haematology-oncology"
     EMERGENCY = "emergency"
     GENERAL_MEDICINE = "general-medicine"
+    ENT = "ent"
+    OPHTHALMOLOGY = "ophthalmology"
+    GERIATRICS = "geriatrics"
+    TOXICOLOGY = "toxicology"
+    VASCULAR = "vascular"
 
 
 class FactSlot(StrEnum):

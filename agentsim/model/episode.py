@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -43,6 +44,14 @@ class Termination(StrEnum):
     BUDGET_EXHAUSTED = "budget_exhausted"
     DOCTOR_ERROR = "doctor_error"
     ABORTED = "aborted"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"  # every planned episode has a completed row
+    INCOMPLETE = "incomplete"  # it ended with episodes that failed every retry
+    INTERRUPTED = "interrupted"  # stopped (Ctrl-C, cancel, a server that died): resumable
+    FAILED = "failed"  # the runner itself crashed
 
 
 class EpisodeStatus(StrEnum):
@@ -92,5 +101,13 @@ class EpisodeResult(BaseModel):
 
     @property
     def diagnosis(self) -> str | None:
-        final = next((t for t in reversed(self.turns) if t.kind is TurnKind.DIAGNOSE), None)
-        return None if final is None else final.payload.get("diagnosis")
+        return final_diagnosis(self.turns)
+
+
+def final_diagnosis(turns: Sequence[Turn]) -> str | None:
+    """The diagnosis an episode ended with: the last doctor DIAGNOSE turn's ``payload["diagnosis"]``."""
+    for turn in reversed(turns):
+        if turn.role is Role.DOCTOR and turn.kind is TurnKind.DIAGNOSE:
+            value = turn.payload.get("diagnosis")
+            return None if value is None else str(value)
+    return None

@@ -62,6 +62,7 @@ class Score(BaseModel):
     efficiency: EfficiencyScore
     safety: SafetyScore
     overall: float = Field(ge=0, le=1, description="weighted sum of the deterministic axes")
+    voided: str | None = Field(None, description="why the episode scores 0 whatever its axes (doctor_error)")
 
     # flat figures the CLI's --json and reports use
     @property
@@ -87,4 +88,5 @@ class Score(BaseModel):
             "overall": round(self.overall, 4),
             "judge": self.judge,
             "judge_version": self.judge_version,
+            **({"voided": self.voided} if self.voided else {}),
         }

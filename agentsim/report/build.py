@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from agentsim.model.episode import EpisodeStatus
 from agentsim.report import stats
 from agentsim.report.data import Db, episode_records, resolve_run
 from agentsim.report.model import EpisodeRecord, GroupStats, RunReport
@@ -19,7 +20,7 @@ def build_report(run_id: str, *, db: Db) -> RunReport:
     header but left out of every group, so a report taken mid-run is a fair snapshot of what finished."""
     run = resolve_run(run_id, db=db)
     records = episode_records(run.id, db=db)
-    finished = [r for r in records if r.status != "running"]
+    finished = [r for r in records if r.status != EpisodeStatus.RUNNING]
     by_doctor = group_stats(finished, key=lambda r: r.doctor)
     points = {g.name: (g.mean_cost, g.accuracy) for g in by_doctor
               if g.mean_cost is not None and g.accuracy is not None}
@@ -28,7 +29,7 @@ def build_report(run_id: str, *, db: Db) -> RunReport:
         g.on_frontier = g.name in frontier
     return RunReport(
         run_id=run.id, name=run.name, status=run.status, created_at=run.created_at, finished_at=run.finished_at,
-        episodes=len(records), completed=sum(r.status == "completed" for r in records),
+        episodes=len(records), completed=sum(r.status == EpisodeStatus.COMPLETED for r in records),
         failed=sum(r.status == "failed" for r in records), running=len(records) - len(finished),
         total_cost=math.fsum(r.cost for r in finished),
         by_doctor=by_doctor,

@@ -1,23 +1,24 @@
-"""Writes an episode as it happens: one commit per turn, so a crash loses at most the turn in flight.
+"""Writes an episode as it happens: each turn is committed before the engine moves on, so a crash loses at
+most the turn in flight, and the episode's completion and its scores are one transaction.
 
-A recorder holds no database connection between writes: each write checks one out of the engine's pool
-and returns it at once. An episode spends most of its life awaiting an LLM; holding a connection across
-that made a batch wider than the pool (SQLAlchemy's default: 5 + 10 overflow) block its event loop on
-checkout, which is a deadlock, since the episodes holding the connections need that loop to finish."""
+Writes run on the store's writer thread (agentsim.store.writer), never on the event loop, and hold a
+connection only while they run: an episode spends most of its life awaiting an LLM, and holding a
+connection across that made a batch wider than the pool block on checkout, a deadlock."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, insert, update
 
-from agentsim.errors import UserError
 from agentsim.model.episode import EpisodeStatus, Termination, Turn
+from agentsim.model.record import EpisodeEnd, EpisodeStart
 from agentsim.model.score import Score
 from agentsim.store.db import get_engine, resolve_url
 from agentsim.store.tables import EpisodeRow, ScoreRow, TurnRow, utcnow
+from agentsim.store.writer import write
 
 _TURNS = TurnRow.__table__
 _EPISODES = EpisodeRow.__table__
@@ -26,54 +27,55 @@ _INSERT_TURN = insert(_TURNS)
 
 
 class EpisodeRecorder:
+    """The SQL Recorder (agentsim.engine.recording.Recorder): writes go through the one writer thread."""
+
     def __init__(self, db: str | Path | None):
         self.url = resolve_url(db)
         self.engine = get_engine(self.url)
 
-    def start(self, *, episode_id: str, case_id: str, persona: str | None, doctor: str, patient: str,
-              gatekeeper: str, agent_config: dict, seed: int, max_turns: int, budget: float | None,
-              run_id: str | None = None, key: str | None = None, started_at: datetime | None = None) -> None:
-        self._write(insert(_EPISODES).values(
-            id=episode_id, run_id=run_id, key=key, case_id=case_id, persona=persona, doctor=doctor,
-            patient=patient, gatekeeper=gatekeeper, agent_config=agent_config, seed=seed, max_turns=max_turns,
-            budget=budget, status=EpisodeStatus.RUNNING.value, started_at=started_at or utcnow(),
-        ))
+    async def start(self, header: EpisodeStart) -> None:
+        agents = header.agents
+        statement = insert(_EPISODES).values(
+            id=header.episode_id, run_id=header.run_id, key=header.key, case_id=header.case_id,
+            persona=header.persona, doctor=agents.doctor, patient=agents.patient, gatekeeper=agents.gatekeeper,
+            agent_config=agents.model_dump(mode="json"), seed=header.seed, max_turns=header.max_turns,
+            budget=header.budget, status=EpisodeStatus.RUNNING.value, started_at=header.started_at,
+        )
+        await self._write(lambda conn: conn.execute(statement))
 
-    def add_turn(self, episode_id: str, turn: Turn) -> None:
+    async def add_turn(self, episode_id: str, turn: Turn) -> None:
         # one prepared INSERT with parameters: the hot path of every episode
-        self._write(_INSERT_TURN, dict(
+        params = dict(
             episode_id=episode_id, index=turn.index, role=turn.role.value, kind=turn.kind.value, text=turn.text,
             payload=turn.payload, cost=turn.cost, tokens_prompt=turn.tokens_prompt,
             tokens_completion=turn.tokens_completion, latency_ms=turn.latency_ms, synthetic=turn.synthetic,
             noise=turn.noise, created_at=turn.created_at or utcnow(),
-        ))
+        )
+        await self._write(lambda conn: conn.execute(_INSERT_TURN, params))
 
-    def finish(self, episode_id: str, *, termination: Termination, error: str | None, diagnosis: str | None,
-               total_cost: float, n_turns: int, started_at: datetime) -> None:
-        finished = utcnow()
-        status = EpisodeStatus.FAILED if termination in {Termination.DOCTOR_ERROR, Termination.ABORTED} \
+    async def complete(self, end: EpisodeEnd) -> None:
+        status = EpisodeStatus.FAILED if end.termination in {Termination.DOCTOR_ERROR, Termination.ABORTED} \
             else EpisodeStatus.COMPLETED
-        self._write(update(_EPISODES).where(_EPISODES.c.id == episode_id).values(
-            status=status.value, termination=termination.value, error=error, diagnosis=diagnosis,
-            total_cost=total_cost, n_turns=n_turns, finished_at=finished,
-            duration_ms=(finished - started_at).total_seconds() * 1000,
-        ))
+        finish = update(_EPISODES).where(_EPISODES.c.id == end.episode_id).values(
+            status=status.value, termination=end.termination.value, error=end.error, diagnosis=end.diagnosis,
+            total_cost=end.total_cost, n_turns=end.n_turns, finished_at=end.finished_at,
+            duration_ms=(end.finished_at - end.started_at).total_seconds() * 1000,
+        )
+        extras = end.score_extras or [{} for _ in end.scores]
 
-    def add_score(self, episode_id: str, score: Score) -> None:
-        write_score(self._write, episode_id, score)
+        def both(conn: Connection) -> None:  # one transaction: never completed without its score
+            conn.execute(finish)
+            for score, extra in zip(end.scores, extras, strict=True):
+                write_score(conn.execute, end.episode_id, score, extra)
 
-    def close(self) -> None:
-        """Nothing to release (no connection is held between writes); kept for callers that close."""
+        await self._write(both)
 
-    def _write(self, statement, params: dict | None = None) -> None:  # noqa: ANN001 - a SQLAlchemy statement
-        try:
-            with self.engine.begin() as conn:  # commits on success, rolls back on error, then back to the pool
-                conn.execute(statement, params)
-        except OperationalError as exc:
-            raise UserError(f"cannot write to {self.url}: {exc.orig}") from None
+    async def _write(self, work: Callable[[Connection], object]) -> None:
+        await write(self.engine, lambda conn: _discard(work(conn)), label=self.url)
 
 
-def write_score(execute, episode_id: str, score: Score, extra: dict | None = None) -> None:  # noqa: ANN001
+def write_score(execute: Callable[..., Any], episode_id: str, score: Score,
+                extra: dict[str, Any] | None = None) -> None:
     """`extra` adds keys to the detail beside the Score's own (the LLM judge's verdict under "llm"), so the
     detail still validates as a Score for every reader."""
     execute(insert(_SCORES).values(
@@ -81,3 +83,7 @@ def write_score(execute, episode_id: str, score: Score, extra: dict | None = Non
         diagnosis_correct=score.diagnosis.correct, history_coverage=score.history.coverage,
         total_cost=score.cost.total, overall=score.overall, detail={**score.model_dump(mode="json"), **(extra or {})},
     ))
+
+
+def _discard(_: object) -> None:
+    """Statements return cursors; a write has no result to hand back."""

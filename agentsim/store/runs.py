@@ -9,13 +9,14 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 
 from agentsim.errors import NotFoundError
+from agentsim.model.episode import RunStatus
 from agentsim.store.db import by_id_or_prefix, session
 from agentsim.store.tables import EpisodeRow, RunRow, ScoreRow, TurnRow, utcnow
 
 
 def create_run(*, run_id: str, name: str, spec: dict[str, Any], db: str | Path | None) -> RunRow:
     with session(db) as s:
-        row = RunRow(id=run_id, name=name, spec=spec, status="running")
+        row = RunRow(id=run_id, name=name, spec=spec, status=RunStatus.RUNNING)
         s.add(row)
         s.commit()
         return row
@@ -35,7 +36,7 @@ def list_runs(*, db: str | Path | None, limit: int = 50, offset: int = 0) -> lis
         return list(s.exec(query))
 
 
-def set_run_status(run_id: str, status: str, *, db: str | Path | None) -> None:
+def set_run_status(run_id: str, status: RunStatus, *, db: str | Path | None) -> None:
     with session(db) as s:
         row = s.get(RunRow, run_id)
         row.status = status

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from agentsim import run_episode
+from agentsim.engine.episode import episode_spec
 from agentsim.model.doctor_io import DOCTOR_IO_VERSION, REQUEST_ADAPTER, ActRequest, ResetRequest
 from agentsim.model.episode import Role, Termination, TurnKind
 
@@ -107,7 +108,7 @@ def test_a_server_that_ignores_or_rejects_resets_still_works(serve, stemi):
 
     assert run_episode(stemi, doctor=serve(no_resets).url).termination is Termination.DIAGNOSED
     server = serve(plan_doctor)
-    run_episode(stemi, doctor=server.url, doctor_options={"reset": "false"})
+    run_episode(episode_spec(stemi, doctor=server.url, doctor_options={"reset": "false"}))
     assert all("observation" in r for r in server.requests)
 
 
@@ -120,14 +121,14 @@ def test_a_500_is_retried_then_the_answer_is_used(serve, stemi):
         return plan_doctor(body)
 
     server = serve(flaky)
-    result = run_episode(stemi, doctor=server.url, doctor_options={"backoff": "0.01"})
+    result = run_episode(episode_spec(stemi, doctor=server.url, doctor_options={"backoff": "0.01"}))
     assert result.termination is Termination.DIAGNOSED
     assert [a["observation"]["turn"] for a in server.acts()] == [0, 1, 1, 1, 2, 3]
 
 
 def test_a_server_that_keeps_failing_ends_as_doctor_error_with_status_and_body(serve, stemi):
     server = serve(lambda body: (503, "upstream model unavailable " + "x" * 500))
-    result = run_episode(stemi, doctor=server.url, doctor_options={"retries": "1", "backoff": "0"})
+    result = run_episode(episode_spec(stemi, doctor=server.url, doctor_options={"retries": "1", "backoff": "0"}))
     assert result.termination is Termination.DOCTOR_ERROR
     assert result.error.startswith(f"doctor raised HTTPDoctorError: POST {server.url} answered 503 Service "
                                    "Unavailable: 'upstream model unavailable xxx")
@@ -167,7 +168,7 @@ def test_a_server_that_never_answers_times_out(serve, stemi):
         return 200, json.dumps(PLAN[-1])
 
     server = serve(hangs)
-    result = run_episode(stemi, doctor=server.url, doctor_options={"timeout": "0.5"})
+    result = run_episode(episode_spec(stemi, doctor=server.url, doctor_options={"timeout": "0.5"}))
     assert result.termination is Termination.DOCTOR_ERROR
     assert result.error == f"doctor raised HTTPDoctorError: POST {server.url}: no answer within 0.5 s " \
                            "(--doctor-opt timeout=SECONDS)"
@@ -181,7 +182,7 @@ def test_nothing_listening_is_retried_then_reported(stemi):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/act"
-    result = run_episode(stemi, doctor=url, doctor_options={"backoff": "0"})
+    result = run_episode(episode_spec(stemi, doctor=url, doctor_options={"backoff": "0"}))
     assert result.termination is Termination.DOCTOR_ERROR
     assert result.error.startswith(f"doctor raised HTTPDoctorError: POST {url} (reset) could not connect "
                                    "(after 3 attempts): ConnectError")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from agentsim import run_episode
-from agentsim.agents import plugins
-from agentsim.agents.plugins import coerce_literal, list_doctors, resolve_doctor
-from agentsim.agents.registry import make_doctor
+from agentsim.agents import loading
+from agentsim.agents.loading import coerce_literal
+from agentsim.agents.registry import list_doctors, make_doctor, resolve_doctor
 from agentsim.errors import UserError
 from agentsim.model.episode import Role, Termination, TurnKind
 
@@ -27,11 +27,11 @@ def on_path(monkeypatch):
 def fake_entry_points(monkeypatch, on_path):
     """Pretend a package installed `good = good_doctor:GoodDoctor` (and a broken one) as plug-ins."""
     entries = [
-        importlib.metadata.EntryPoint(name="good", value="good_doctor:GoodDoctor", group=plugins.ENTRY_POINT_GROUP),
+        importlib.metadata.EntryPoint(name="good", value="good_doctor:GoodDoctor", group=loading.ENTRY_POINT_GROUP),
         importlib.metadata.EntryPoint(name="broken", value="broken_doctor:BrokenDoctor",
-                                      group=plugins.ENTRY_POINT_GROUP),
+                                      group=loading.ENTRY_POINT_GROUP),
         importlib.metadata.EntryPoint(name="checklist", value="good_doctor:GoodDoctor",
-                                      group=plugins.ENTRY_POINT_GROUP),
+                                      group=loading.ENTRY_POINT_GROUP),
     ]
 
     def entry_points(**params):

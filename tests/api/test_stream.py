@@ -80,23 +80,23 @@ async def test_the_stream_generator_follows_new_rows(db_url):
     """The same loop without HTTP: events arrive while the episode is still running."""
     from agentsim.api.sse import turn_events
     from agentsim.model.episode import Role, Termination, Turn, TurnKind
+    from agentsim.model.record import EpisodeEnd
     from agentsim.store.recorder import EpisodeRecorder
     from agentsim.store.tables import utcnow
 
     recorder = EpisodeRecorder(db_url)
     started = utcnow()
-    recorder.start(episode_id="live1", case_id="renal-colic", persona=None, doctor="d", patient="p",
-                   gatekeeper="g", agent_config={}, seed=0, max_turns=5, budget=None, started_at=started)
-    recorder.add_turn("live1", Turn(index=0, role=Role.PATIENT, kind=TurnKind.OPENING, text="Ow."))
+    await recorder.start(header("live1", started))
+    await recorder.add_turn("live1", Turn(index=0, role=Role.PATIENT, kind=TurnKind.OPENING, text="Ow."))
     stream = turn_events("live1", db=db_url, poll_seconds=0.01)
     first = await anext(stream)
     assert first.startswith("id: 0\ndata: ") and '"text":"Ow."' in first
-    recorder.add_turn("live1", Turn(index=1, role=Role.DOCTOR, kind=TurnKind.ASK, text="Where?"))
+    await recorder.add_turn("live1", Turn(index=1, role=Role.DOCTOR, kind=TurnKind.ASK, text="Where?"))
     second = await asyncio.wait_for(anext(stream), 5)
     assert second.startswith("id: 1\n")
-    recorder.finish("live1", termination=Termination.TURN_LIMIT, error=None, diagnosis=None, total_cost=0,
-                    n_turns=2, started_at=started)
-    recorder.close()
+    await recorder.complete(EpisodeEnd(episode_id="live1", termination=Termination.TURN_LIMIT, error=None,
+                                       diagnosis=None, total_cost=0, n_turns=2, started_at=started,
+                                       finished_at=utcnow()))
     end = await asyncio.wait_for(anext(stream), 5)
     assert end.startswith("event: end\n") and '"turns": 2' in end
 
@@ -104,10 +104,16 @@ async def test_the_stream_generator_follows_new_rows(db_url):
 async def test_a_quiet_running_episode_ends_after_the_idle_limit(db_url):
     from agentsim.api.sse import turn_events
     from agentsim.store.recorder import EpisodeRecorder
+    from agentsim.store.tables import utcnow
 
-    recorder = EpisodeRecorder(db_url)
-    recorder.start(episode_id="stuck", case_id="renal-colic", persona=None, doctor="d", patient="p",
-                   gatekeeper="g", agent_config={}, seed=0, max_turns=5, budget=None)
-    recorder.close()
+    await EpisodeRecorder(db_url).start(header("stuck", utcnow()))
     events = [e async for e in turn_events("stuck", db=db_url, poll_seconds=0.01, idle_seconds=0.1)]
     assert len(events) == 1 and events[0].startswith("event: end\n") and "no new turn" in events[0]
+
+
+def header(episode_id, started):
+    from agentsim.model.episode import AgentConfig
+    from agentsim.model.record import EpisodeStart
+
+    return EpisodeStart(episode_id=episode_id, case_id="renal-colic", persona=None, seed=0, max_turns=5, budget=None,
+                        agents=AgentConfig(doctor="d", patient="p", gatekeeper="g"), started_at=started)

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from agentsim import Ask, Diagnose, Doctor, Examine, Order, run_episode
-from agentsim.engine.episode import arun_episode
+from agentsim.engine.episode import arun_episode, episode_spec
 from agentsim.model.episode import Role, Termination, TurnKind
 
 
@@ -99,7 +99,7 @@ def test_aborted_is_recorded_when_cancelled(stemi, db_url):
             return Examine(request="check the vital signs")
 
     async def main():
-        task = asyncio.create_task(arun_episode(stemi, doctor=Slow(), db=db_url))
+        task = asyncio.create_task(arun_episode(episode_spec(stemi, doctor=Slow()), db=db_url))
         await asyncio.sleep(0.5)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

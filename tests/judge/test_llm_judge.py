@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agentsim.cli.app import app
-from agentsim.engine.episode import run_episode
+from agentsim.engine.episode import episode_spec, run_episode
 from agentsim.judge.agreement import JudgePair, agreement, cohen_kappa
 from agentsim.judge.llm import (
     AXES,
@@ -26,7 +26,7 @@ from agentsim.judge.llm import (
     judge_prompt_hash,
 )
 from agentsim.judge.stored import judge_stored
-from agentsim.llm.usage import Usage
+from agentsim.model.usage import Usage
 from agentsim.store.queries import latest_score, latest_score_row, load_episode, score_rows
 
 JUDGE = "llm:openai/fake-judge"
@@ -158,7 +158,7 @@ def test_cli_score_with_the_llm_judge(cli_env, stored, db_url):
 
 
 def test_cli_score_uses_the_judge_model_recorded_with_the_episode(cli_env, db_url):
-    result = run_episode("renal-colic", db=db_url, judge_options={"model": "openai/fake-judge"})
+    result = run_episode("renal-colic", db=db_url, judge_model="openai/fake-judge")
     out = CliRunner().invoke(app, ["score", result.episode_id, "--db", db_url, "--judge", "llm",
                                    "--api-base", cli_env.api_base, "--json"])
     assert out.exit_code == 0, out.output
@@ -170,10 +170,10 @@ def test_cli_score_without_a_judge_model_is_one_clear_line(cli_env, stored, db_u
     assert out.exit_code != 0 and "no model for the judge" in str(out.exception)
 
 
-def llm_doctor_episode(fake, db_url, **kwargs):
+def llm_doctor_episode(fake, db_url, run_id=None):
     """An episode whose diagnosis is wrong: the fake LLM doctor says 'acute coronary syndrome' (Likert 3)."""
-    return run_episode("chest-pain-stemi", doctor="llm", doctor_options=fake.options("doctor"), db=db_url,
-                       max_turns=10, **kwargs)
+    spec = episode_spec("chest-pain-stemi", doctor="llm", doctor_options=fake.options("doctor"), max_turns=10)
+    return run_episode(spec.model_copy(update={"run_id": run_id}), db=db_url)
 
 
 def compare(fake, db_url, *targets):
@@ -197,7 +197,7 @@ def test_cli_judge_compare_a_run_with_a_disagreeing_judge(cli_env, db_url):
     from agentsim.store.runs import create_run
 
     create_run(run_id="run-compare", name="compare", spec={}, db=db_url)
-    run_episode("chest-pain-stemi", db=db_url, run_id="run-compare")
+    run_episode(episode_spec("chest-pain-stemi").model_copy(update={"run_id": "run-compare"}), db=db_url)
     llm_doctor_episode(cli_env, db_url, run_id="run-compare")
     cli_env.configure(faults=["judge:disagree"])  # whichever episode is judged first gets the flipped verdict
     data = compare(cli_env, db_url, "run-compare")

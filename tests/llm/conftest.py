@@ -120,7 +120,7 @@ class FakeLLM:
 def fake_server(network_guard):
     import uvicorn
 
-    from agentsim.llm.fake_server import create_app
+    from agentsim.testing.fake_server import create_app
 
     # uvicorn binds the socket itself: a socket made with proto 0 would miss asyncio's TCP_NODELAY and
     # every keep-alive response would wait ~40 ms on delayed ACKs

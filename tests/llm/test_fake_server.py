@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
-from agentsim.llm import fake_roles
-from agentsim.llm.fake_roles import FakeRequest
+from agentsim.testing import fake_roles
+from agentsim.testing.fake_roles import FakeRequest
 
 
 def chat(fake, messages, **body):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from agentsim.errors import UserError
+from agentsim.errors import FatalError, UserError
 from agentsim.llm.gateway import LLMConfigError, LLMError, LLMSettings, LLMUnavailableError, complete
 
 DOCTOR = [{"role": "system", "content": "You are the doctor."}, {"role": "user", "content": "A patient."}]
@@ -65,7 +65,7 @@ def test_auth_and_unknown_model_fail_at_once(fake, fault, words):
     with pytest.raises(LLMConfigError, match=words) as info:
         run(complete(DOCTOR, settings=fake.settings(max_retries=3)))
     assert len(fake.requests()) == 1  # no retry
-    assert isinstance(info.value, UserError) and info.value.fatal
+    assert isinstance(info.value, FatalError)
     assert "fake-doctor" in str(info.value)
 
 
@@ -98,7 +98,8 @@ def test_unreachable_server_is_unavailable(fake):
 
 
 def test_llm_errors_are_user_errors():
-    assert issubclass(LLMError, UserError) and LLMConfigError.fatal and not LLMUnavailableError.fatal
+    assert issubclass(LLMError, UserError) and issubclass(LLMConfigError, FatalError)
+    assert not issubclass(LLMUnavailableError, FatalError)
 
 
 def test_settings_precedence(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import pytest
 
 from agentsim.agents.doctor.llm import LLMDoctor
 from agentsim.agents.doctor.llm_actions import from_tags
-from agentsim.engine.episode import run_episode
+from agentsim.engine.episode import episode_spec, run_episode
 from agentsim.errors import UserError
 from agentsim.llm.prompts import prompt_set_hash
 from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
@@ -16,8 +16,7 @@ from agentsim.model.episode import Role, Termination, TurnKind
 
 
 def episode(fake, stemi, max_turns=10, **doctor_options):
-    return run_episode(stemi, doctor="llm", doctor_options=fake.options("doctor", **doctor_options),
-                       max_turns=max_turns)
+    return run_episode(episode_spec(stemi, doctor="llm", doctor_options=fake.options("doctor", **doctor_options), max_turns=max_turns))
 
 
 def doctor_turns(result):
@@ -71,7 +70,7 @@ def test_second_invalid_output_is_a_doctor_error_with_the_raw_output(fake, stemi
     from agentsim.store.queries import load_episode
 
     fake.configure(faults=["doctor:nonsense", "doctor:nonsense"])
-    result = run_episode(stemi, doctor="llm", doctor_options=fake.options("doctor"), db=db_url)
+    result = run_episode(episode_spec(stemi, doctor="llm", doctor_options=fake.options("doctor")), db=db_url)
     assert result.termination is Termination.DOCTOR_ERROR
     error = result.turns[-1]
     assert error.kind is TurnKind.ERROR and "DoctorOutputError" in error.text

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agentsim.cli.app import app
-from agentsim.engine.episode import run_episode
+from agentsim.engine.episode import episode_spec, run_episode
 from agentsim.llm.errors import LLMConfigError
 from agentsim.llm.prompts import prompt_set_hash
 from agentsim.model.episode import Role, Termination, TurnKind
@@ -18,9 +18,7 @@ from agentsim.store.queries import load_episode
 
 
 def all_llm(fake, case, db=None, max_turns=10, **extra):
-    return run_episode(case, doctor="llm", patient="llm", gatekeeper="llm", db=db, max_turns=max_turns,
-                       doctor_options=fake.options("doctor", **extra), patient_options=fake.options("patient", **extra),
-                       gatekeeper_options=fake.options("gatekeeper", **extra))
+    return run_episode(episode_spec(case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=max_turns, doctor_options=fake.options("doctor", **extra), patient_options=fake.options("patient", **extra), gatekeeper_options=fake.options("gatekeeper", **extra)), db=db)
 
 
 def assert_logged(result, db_url):

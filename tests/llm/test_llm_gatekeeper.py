@@ -40,7 +40,7 @@ def test_orders_keep_the_offline_payload_cost_and_synthetic_flags(pair, tests):
 def test_results_are_phrased_by_the_model(pair, fake):
     llm, offline = both(pair, "order", ["troponin"])
     assert llm.text.startswith("Here is what was found.") and "1850" in llm.text.replace(",", "")
-    assert llm.payload["llm"]["calls"] == 1 and llm.tokens_prompt > 0
+    assert llm.usage is not None and llm.usage.calls == 1 and llm.usage.prompt > 0
     request = fake.requests("gatekeeper")[-1]
     assert request["role"] == "gatekeeper"
 

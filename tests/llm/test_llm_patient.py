@@ -29,7 +29,7 @@ def test_answers_from_facts_with_facts_and_slots(patient, fake):
     assert "twenty a day" in smoke.text
     assert smoke.payload["facts"] == ["sh_smoking"] and "social_smoking" in smoke.payload["slots"]
     assert smoke.payload["guard"] == {"regenerated": 0, "replaced": False}
-    assert smoke.tokens_prompt > 0 and smoke.payload["llm"]["model"] == "openai/fake-patient"
+    assert smoke.usage is not None and smoke.usage.prompt > 0 and smoke.usage.model == "openai/fake-patient"
     assert rash.text == "No." and rash.payload["facts"] == []
 
 
@@ -46,7 +46,7 @@ def test_hallucination_is_regenerated(patient, fake):
     assert reply.payload["guard"]["regenerated"] == 1 and reply.payload["guard"]["replaced"] is False
     assert {"rash", "warfarin"} <= set(reply.payload["guard"]["unsupported"])
     assert "warfarin" not in reply.text and "twenty a day" in reply.text
-    assert reply.payload["llm"]["calls"] == 2
+    assert reply.usage is not None and reply.usage.calls == 2
     # the failed attempt and its correction are not left in the conversation
     assert not any("warfarin" in m["content"] for m in patient.messages)
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agentsim.agents.doctor.panel import PanelDoctor
-from agentsim.engine.episode import run_episode
+from agentsim.engine.episode import episode_spec, run_episode
 from agentsim.errors import UserError
 from agentsim.llm.prompts import prompt_set_hash
 from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
@@ -20,9 +20,7 @@ MEMBERS = ["hypothesis", "test_chooser", "challenger", "stewardship", "checklist
 
 
 def panel(fake, case, db=None, max_turns=10, budget=None, **options):
-    return run_episode(case, doctor="panel", patient="llm", db=db, max_turns=max_turns, budget=budget,
-                       doctor_options=fake.options("doctor", model="openai/fake-panel", **options),
-                       patient_options=fake.options("patient"))
+    return run_episode(episode_spec(case, doctor="panel", patient="llm", max_turns=max_turns, budget=budget, doctor_options=fake.options("doctor", model="openai/fake-panel", **options), patient_options=fake.options("patient")), db=db)
 
 
 def doctor_turns(result):

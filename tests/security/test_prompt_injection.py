@@ -24,6 +24,7 @@ from agentsim import Ask, Diagnose, Doctor, Examine, Order, load_case, run_episo
 from agentsim.agents.gatekeeper.rules import RulesGatekeeper
 from agentsim.agents.patient.retrieval import RetrievalPatient
 from agentsim.cases.library import load_all_cases
+from agentsim.engine.episode import episode_spec
 from agentsim.match.leak import WITHHELD, leaks
 from agentsim.model.episode import Role
 from agentsim.store.queries import load_episode
@@ -124,9 +125,7 @@ class Prober(Doctor):
 
 def _leaking_episode(fake, db_url: str, variant: str, *, guard: bool) -> dict[str, list]:  # noqa: ANN001
     fake.configure(leak=LEAKS[variant])
-    result = run_episode(STEMI, doctor=Prober(PROBES[variant]), patient="llm", gatekeeper="llm", db=db_url,
-                         max_turns=6, patient_options=fake.options("patient", guard=guard),
-                         gatekeeper_options=fake.options("gatekeeper"))
+    result = run_episode(episode_spec(STEMI, doctor=Prober(PROBES[variant]), patient="llm", gatekeeper="llm", max_turns=6, patient_options=fake.options("patient", guard=guard), gatekeeper_options=fake.options("gatekeeper")), db=db_url)
     stored = load_episode(result.episode_id, db=db_url)
     turns: dict[str, list] = {"patient": [], "examiner": []}
     for turn in stored.turns:

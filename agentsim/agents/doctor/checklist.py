@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 
 from agentsim.agents.base import Doctor
-from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
-
-Action = Ask | Examine | Order | Diagnose
+from agentsim.model.action import Action, Ask, Diagnose, Examine, Observation, Order
 
 HISTORY = [
     "What brought you in today, and when did it start?",

@@ -18,9 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from agentsim.agents.base import Doctor, EpisodeAborted
-from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
-
-Action = Ask | Examine | Order | Diagnose
+from agentsim.model.action import Action, Ask, Diagnose, Examine, Observation, Order
 
 HELP = """\
 Type a question for the patient, or a command:

@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agentsim.agents.base import Doctor
-from agentsim.agents.doctor.llm_actions import FORCE_DIAGNOSIS, Action, parse, tool_schemas
-from agentsim.errors import UserError
+from agentsim.agents.base import Doctor, DoctorFailed, EpisodeAborted
+from agentsim.agents.doctor.llm_actions import FORCE_DIAGNOSIS, parse, tool_schemas
+from agentsim.agents.loading import as_flag
+from agentsim.errors import FatalError, UserError
 from agentsim.llm.gateway import Completion, LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
-from agentsim.llm.usage import Usage, as_flag
-from agentsim.model.action import Diagnose, Observation
+from agentsim.model.action import Action, Diagnose, DoctorTurn, Observation
+from agentsim.model.usage import Usage
 
 SETTING_KEYS = frozenset(LLMSettings.model_fields) | {"config"}
 NOT_PERFORMED = "Not performed: one action per turn."
@@ -46,7 +47,6 @@ class LLMDoctor(Doctor):
         self.confirm = as_flag(confirm)
         self.prompt_hash = prompt_set_hash()
         self.messages: list[dict[str, Any]] = []
-        self.last_usage: dict[str, Any] | None = None
         self._pending: list[str] = []  # tool-call ids awaiting a tool message
         self._confirmed = False
         self._brief: str | None = None
@@ -55,9 +55,16 @@ class LLMDoctor(Doctor):
         self.messages, self._pending, self._confirmed, self._brief = [], [], False, brief
 
     # -- one turn ------------------------------------------------------------------------------------------
-    async def act(self, obs: Observation) -> Action:
-        usage = Usage()
-        self.last_usage = usage.as_dict()  # even a failing turn reports what it spent
+    async def act(self, obs: Observation) -> DoctorTurn:
+        usage = Usage()  # the model as the provider names it, from the first call
+        try:
+            return DoctorTurn(action=await self._turn(obs, usage), usage=usage)
+        except (FatalError, EpisodeAborted):
+            raise
+        except Exception as exc:  # a failing turn still reports what it spent
+            raise DoctorFailed(exc, usage=usage) from exc
+
+    async def _turn(self, obs: Observation, usage: Usage) -> Action:
         self._observe(obs)
         tool_choice = None
         if obs.final_turn:
@@ -86,8 +93,7 @@ class LLMDoctor(Doctor):
     async def _complete(self, tool_choice: Any, usage: Usage) -> Completion:
         tools = tool_schemas(self._max_tests) if self.use_tools else None
         completion = await complete(self.messages, settings=self.settings, tools=tools, tool_choice=tool_choice)
-        usage.add(completion)
-        self.last_usage = usage.as_dict()
+        usage.add(completion.usage())
         return completion
 
     # -- the conversation ----------------------------------------------------------------------------------

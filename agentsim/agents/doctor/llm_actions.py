@@ -9,9 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from agentsim.llm.gateway import Completion, ToolCall
-from agentsim.model.action import Ask, Diagnose, Examine, Order
-
-Action = Ask | Examine | Order | Diagnose
+from agentsim.model.action import Action, Ask, Diagnose, Examine, Order
 
 TOOL_FOR = {"ask": "ask_patient", "examine": "examine", "order": "order_tests", "diagnose": "give_diagnosis"}
 FORCE_DIAGNOSIS = {"type": "function", "function": {"name": "give_diagnosis"}}

@@ -41,16 +41,17 @@ from typing import Annotated, Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agentsim.agents.base import Doctor
+from agentsim.agents.base import Doctor, DoctorFailed, EpisodeAborted
 from agentsim.agents.doctor.llm import SETTING_KEYS, DoctorOutputError
-from agentsim.agents.doctor.llm_actions import FORCE_DIAGNOSIS, Action, parse, tool_schemas
-from agentsim.agents.doctor.panel_members import MEMBERS, SCHEMAS, TITLES, MemberUsage, PriceList
-from agentsim.errors import UserError
+from agentsim.agents.doctor.llm_actions import FORCE_DIAGNOSIS, parse, tool_schemas
+from agentsim.agents.doctor.panel_members import MEMBERS, SCHEMAS, TITLES, PriceList
+from agentsim.agents.loading import as_flag
+from agentsim.errors import FatalError, UserError
 from agentsim.llm.gateway import LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
 from agentsim.llm.structured import parse_json, response_format
-from agentsim.llm.usage import as_flag
-from agentsim.model.action import Ask, Diagnose, Examine, Observation, Order
+from agentsim.model.action import Action, Ask, Diagnose, DoctorTurn, Examine, Observation, Order
+from agentsim.model.usage import Usage
 
 PANEL_OPTIONS = ("budget_tracking", "question_only", "max_rounds", "tools",
                  *(f"{m}_model" for m in MEMBERS))
@@ -77,7 +78,7 @@ class PanelTurn:
 
     doctor: PanelDoctor
     obs: Observation
-    usage: MemberUsage
+    usage: Usage
 
     @property
     def number(self) -> int:
@@ -107,18 +108,24 @@ class PanelDoctor(Doctor):
             raise UserError("the panel doctor's max_rounds must be at least 1")
         self.prompt_hash = prompt_set_hash()
         self.prices = PriceList()
-        self.last_usage: dict[str, Any] | None = None
-        self.last_deliberation: dict[str, Any] | None = None  # stored by the engine as payload["deliberation"]
         self.notes: list[str] = []
         self.ordered: dict[str, str] = {}  # catalogue id (or the name, lower-cased) -> the name ordered
 
     async def reset(self, brief: str) -> None:
-        self.notes, self.ordered, self.last_deliberation = [], {}, None
+        self.notes, self.ordered = [], {}
 
     # -- one turn ------------------------------------------------------------------------------------------
-    async def act(self, obs: Observation) -> Action:
-        turn = PanelTurn(self, obs, MemberUsage(self.model))
-        self.last_usage, self.last_deliberation = turn.usage.as_dict(), None  # a failing turn reports its spend
+    async def act(self, obs: Observation) -> DoctorTurn:
+        turn = PanelTurn(self, obs, Usage(model=self.model))
+        try:
+            return await self._turn(turn)
+        except (FatalError, EpisodeAborted):
+            raise
+        except Exception as exc:  # a failing turn still reports what it spent
+            raise DoctorFailed(exc, usage=turn.usage) from exc
+
+    async def _turn(self, turn: PanelTurn) -> DoctorTurn:
+        obs = turn.obs
         self._observe(obs)
         state: PanelState = {"round": 1, "final": obs.final_turn, "question_only": self.question_only}
         result = await panel_graph().ainvoke(state, context=turn, config={"recursion_limit": 10 + 6 * self.max_rounds})
@@ -126,13 +133,13 @@ class PanelDoctor(Doctor):
         self.notes.append(render("panel", "action", turn=turn.number, action=_describe(action)))
         if isinstance(action, Order):
             self.ordered.update({self.key(t): t for t in action.tests})
-        self.last_deliberation = {
+        deliberation = {
             "differential": result.get("differential", []), "proposed": result.get("proposed", []),
             "approved": result.get("approved", []), "vetoed": result.get("vetoed", []),
             "challenge": result.get("challenge"), "issues": list(dict.fromkeys(result.get("flagged", []))),
             "rounds": result["round"],
         }
-        return action
+        return DoctorTurn(action=action, usage=turn.usage, deliberation=deliberation)
 
     async def member(self, turn: PanelTurn, member: str, task: str, *, round: int | None = None) -> Any:
         """One member's JSON answer, repaired once; its summary goes into the shared notes."""
@@ -231,8 +238,7 @@ class PanelDoctor(Doctor):
         return "\n\n".join(self.notes) + "\n\n---\n" + task
 
     def _spent(self, turn: PanelTurn, member: str, completion: Any) -> None:
-        turn.usage.add(member, completion)
-        self.last_usage = turn.usage.as_dict()
+        turn.usage.add(completion.usage(), member=member)
 
     def _how(self, final: bool) -> str:
         if self.use_tools:

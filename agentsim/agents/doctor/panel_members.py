@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
-from agentsim.llm.usage import Usage
-
 MEMBERS = ("hypothesis", "test_chooser", "challenger", "stewardship", "checklist", "consensus")
 TITLES = {"hypothesis": "Dr Hypothesis", "test_chooser": "Dr Test-Chooser", "challenger": "Dr Challenger",
           "stewardship": "Dr Stewardship", "checklist": "Dr Checklist", "consensus": "Panel chair"}
@@ -130,20 +128,3 @@ class PriceList:
                 found[name] = f"already ordered (as {ordered[key]})"
         return found
 
-
-class MemberUsage:
-    """One doctor turn's LLM spend: the total (the shape an LLM doctor's `last_usage` has) plus each member's,
-    under "members", which the engine stores in the turn's payload["llm"]."""
-
-    def __init__(self, model: str):
-        self.model = model
-        self.total = Usage()
-        self.members: dict[str, Usage] = {}
-
-    def add(self, member: str, completion) -> None:  # noqa: ANN001 - a gateway Completion
-        self.total.add(completion)
-        self.members.setdefault(member, Usage()).add(completion)
-
-    def as_dict(self) -> dict:
-        members = {name: {k: v for k, v in u.as_dict().items() if k != "cost_known"} for name, u in self.members.items()}
-        return {**self.total.as_dict(), "model": self.model, "members": members}

@@ -9,9 +9,7 @@ from pydantic import ValidationError
 
 from agentsim.agents.base import Doctor
 from agentsim.errors import UserError
-from agentsim.model.action import ACTION_ADAPTER, Ask, Diagnose, Examine, Observation, Order
-
-Action = Ask | Examine | Order | Diagnose
+from agentsim.model.action import ACTION_ADAPTER, Action, Diagnose, Observation
 
 
 class ScriptedDoctor(Doctor):

@@ -16,14 +16,14 @@ from typing import Any
 
 from agentsim.agents.base import AgentReply
 from agentsim.agents.gatekeeper.rules import RulesGatekeeper
-from agentsim.errors import UserError
+from agentsim.errors import FatalError, UserError
 from agentsim.llm.errors import LLMError
 from agentsim.llm.gateway import LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
-from agentsim.llm.usage import Usage
 from agentsim.model.case import GatekeeperView
 from agentsim.model.catalogue import Catalogue
 from agentsim.model.episode import TurnKind
+from agentsim.model.usage import Usage
 
 SETTING_KEYS = frozenset(LLMSettings.model_fields) | {"config"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -56,26 +56,25 @@ class LLMGatekeeper:
             results is not None and not any(r["status"] in ("resulted", "examined") for r in results)
         ):
             return resolved  # nothing resolved: the rules' own words say what to ask instead
-        usage = Usage()
+        usage = Usage(model=self.model)
         llm: dict[str, Any] = {}
         self.messages.append({"role": "user", "content": render("gatekeeper", "request", request=request,
                                                                  data=resolved.text)})
         try:
             completion = await complete(self.messages, settings=self.settings)
-            usage.add(completion)
+            usage.add(completion.usage())
             text = completion.text
             if not text or not _same_numbers(text, resolved.text, request):
                 llm["fallback"] = "unfaithful" if text else "empty"
                 text = resolved.text
         except LLMError as exc:  # retries ran out, or the provider refused this request
-            if exc.fatal:  # a bad key or model: every reply would fail, so the run stops
+            if isinstance(exc, FatalError):  # a bad key or model: every reply would fail, so the run stops
                 raise
             llm.update(fallback="unavailable", error=str(exc))  # the resolved text is a complete answer
             text = resolved.text
         self.messages.append({"role": "assistant", "content": text})
         return resolved.model_copy(update={
-            "text": text, "payload": {**resolved.payload, "llm": {**usage.payload(self.model), **llm}},
-            "tokens_prompt": usage.prompt, "tokens_completion": usage.completion,
+            "text": text, "payload": {**resolved.payload, **({"llm": llm} if llm else {})}, "usage": usage,
         })
 
 

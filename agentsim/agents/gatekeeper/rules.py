@@ -18,6 +18,8 @@ DEFAULT_TEST_PRICE = 100.0
 
 class RulesGatekeeper:
     name = "rules"
+    model: str | None = None  # offline: no model, no prompts
+    prompt_hash: str | None = None
 
     def __init__(self, view: GatekeeperView, *, catalogue: Catalogue):
         self.view = view

@@ -15,16 +15,17 @@ from __future__ import annotations
 from typing import Any
 
 from agentsim.agents.base import AgentReply
+from agentsim.agents.loading import as_flag
 from agentsim.agents.patient.guard import FactReader, HallucinationGuard
 from agentsim.agents.patient.retrieval import RetrievalPatient
-from agentsim.errors import UserError
+from agentsim.errors import FatalError, UserError
 from agentsim.llm.errors import LLMError
 from agentsim.llm.gateway import LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
-from agentsim.llm.usage import Usage, as_flag
 from agentsim.model.case import PatientView
 from agentsim.model.episode import TurnKind
 from agentsim.model.persona import Persona
+from agentsim.model.usage import Usage
 
 SETTING_KEYS = frozenset(LLMSettings.model_fields) | {"config"}
 
@@ -54,7 +55,7 @@ class LLMPatient:
         return reply
 
     async def answer(self, question: str) -> AgentReply:
-        usage = Usage()
+        usage = Usage(model=self.model)
         base = len(self.messages)
         self.messages.append({"role": "user", "content": question})
         guard: dict[str, Any] = {"regenerated": 0, "replaced": False}
@@ -73,7 +74,7 @@ class LLMPatient:
                 del self.messages[base + 1:]
             guard["replaced"] = bool(claims)
         except LLMError as exc:  # retries ran out, or the provider refused this request: answer offline
-            if exc.fatal:  # a bad key or model: every answer would fail, so the run stops
+            if isinstance(exc, FatalError):  # a bad key or model: every answer would fail, so the run stops
                 raise
             del self.messages[base + 1:]
             guard["replaced"], llm["error"] = True, str(exc)
@@ -84,13 +85,12 @@ class LLMPatient:
             facts, slots = self.reader.read(question, text)
             payload, noise = {"facts": facts, "slots": slots}, []
         self.messages.append({"role": "assistant", "content": text})
-        payload.update(guard=guard, llm={**usage.payload(self.model), **llm})
-        return AgentReply(text=text, kind=TurnKind.ANSWER, payload=payload, noise=noise,
-                          tokens_prompt=usage.prompt, tokens_completion=usage.completion)
+        payload.update(guard=guard, **({"llm": llm} if llm else {}))  # the engine adds the usage under "llm"
+        return AgentReply(text=text, kind=TurnKind.ANSWER, payload=payload, noise=noise, usage=usage)
 
     async def _generate(self, usage: Usage) -> str:
         completion = await complete(self.messages, settings=self.settings)
-        usage.add(completion)
+        usage.add(completion.usage())
         return completion.text
 
     def _check(self, text: str) -> list[str]:

@@ -18,6 +18,8 @@ from agentsim.model.persona import Persona
 
 class RetrievalPatient:
     name = "retrieval"
+    model: str | None = None  # offline: no model, no prompts
+    prompt_hash: str | None = None
 
     def __init__(self, view: PatientView, *, persona: Persona | None = None, seed: int = 0):
         self.view = view

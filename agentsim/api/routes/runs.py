@@ -13,6 +13,7 @@ from agentsim.api.errors import BUSY, INVALID, NOT_FOUND, TOO_LARGE, invalid, no
 from agentsim.api.models import Cancelled, EpisodePublic, ErrorBody, Page, RunAccepted, RunDetail, RunPublic
 from agentsim.api.specs import RunCreate
 from agentsim.errors import UserError
+from agentsim.model.episode import RunStatus
 from agentsim.store import browse
 from agentsim.store import runs as run_store
 
@@ -44,7 +45,7 @@ async def create_run(body: RunCreate, request: Request, response: Response, db: 
     runs.start(run_id, spec)
     status_url = str(request.url_for("get_run", run_id=run_id))
     response.headers["Location"] = status_url
-    return RunAccepted(run_id=run_id, status="running", planned=planned, status_url=status_url)
+    return RunAccepted(run_id=run_id, status=RunStatus.RUNNING, planned=planned, status_url=status_url)
 
 
 @router.get("", response_model=Page[RunPublic], summary="List runs, newest first")

@@ -12,7 +12,7 @@ _LINE = re.compile(r"^(Correct diagnosis|Also accepted|Category|Reference differ
 
 
 def _fields(messages: list[dict[str, Any]]) -> dict[str, str]:
-    from agentsim.llm.fake_roles import text_of
+    from agentsim.testing.fake_roles import text_of
 
     text = "\n".join(text_of(m) for m in messages if m.get("role") == "user")
     return {name: value.strip() for name, value in _LINE.findall(text)}

@@ -1,17 +1,18 @@
-"""`--doctor SPEC` -> a Doctor. SPEC is, in the order tried:
+"""Loading agents from references: files, modules and entry points, with option strings converted.
 
-* an ``http://`` or ``https://`` URL: a doctor served over HTTP (agentsim.agents.doctor.http);
-* a built-in name (registry.DOCTORS);
+A reference is, besides a built-in name (agentsim.agents.registry):
+
 * ``path/to/file.py:ClassName``: the file is loaded as a module (its folder is on sys.path while it
   loads, so it can import its neighbours);
 * ``package.module:attr`` (attr may be dotted): importable from sys.path;
-* the name of an entry point in the ``agentsim.doctors`` group, from an installed package.
+* the name of an entry point in the ``agentsim.doctors`` group, from an installed package (doctors only).
 
-The target may be a class, a factory function or an already-built instance; anything with a callable
-``act`` counts as a doctor. `--doctor-opt` options become keyword arguments of the class or factory:
-strings are converted to the parameter's annotated type (int, float, bool, lists as JSON...) and,
-where there is no annotation, ``true``/``false`` and numbers become bool/int/float; the rest stay
-strings. Every mistake a user can make here raises UserError, one line, before any episode starts.
+The target may be a class, a factory function or (doctors only) an already-built instance. Options
+(`--doctor-opt key=value`) become keyword arguments of the class or factory: strings are converted to the
+parameter's annotated type (int, float, bool, lists as JSON...) and, where there is no annotation,
+``true``/``false`` and numbers become bool/int/float; the rest stay strings. Every mistake a user can make
+here raises UserError, one line, before any episode starts. This module knows no registry: the registry
+imports it, never the other way round.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from agentsim.agents.base import Doctor
 from agentsim.errors import UserError
+from agentsim.model.action import Observation
 
 ENTRY_POINT_GROUP = "agentsim.doctors"
 FORMS = "path/to/file.py:Class, package.module:attr, an installed plug-in name or an http(s):// URL"
@@ -40,60 +42,11 @@ _NUMBER = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
-class DoctorInfo(BaseModel):
-    """One line of `agentsim doctors list`."""
-
-    name: str
-    source: Literal["built-in", "entry point"]
-    description: str
-    target: str | None = None  # module:attr of an entry point
-    package: str | None = None  # the distribution that installed it
-    shadowed: bool = False  # a built-in of the same name wins
-
-
-def resolve_doctor(spec: str, options: Mapping[str, Any] | None = None) -> Doctor:
-    from agentsim.agents import registry
-
-    options = dict(options or {})
-    spec = spec.strip()
-    if not spec:
-        raise UserError(f"no doctor given; use a built-in name or {FORMS}")
-    if spec.startswith(("http://", "https://")):
-        from agentsim.agents.doctor.http import HTTPDoctor
-
-        return _build(HTTPDoctor, options, spec, args=(spec,))
-    if spec in registry.DOCTORS:
-        return _build(registry.DOCTORS[spec], options, spec)
-    head, colon, attr = spec.rpartition(":")
-    if colon and head and attr:
-        target = _load_file(head, attr) if _looks_like_path(head) else _load_attr(head, attr)
-        return _instantiate(target, options, spec)
-    if spec.endswith(".py") or "/" in spec:
-        if not Path(spec).expanduser().is_file():
-            raise UserError(f"doctor plug-in file not found: {spec}")
-        raise UserError(f"name the doctor class in the file too: --doctor {spec}:ClassName")
-    entry = _entry_points().get(spec)
-    if entry is not None:
-        return _instantiate(_load_entry_point(entry), options, spec)
-    installed = sorted(_entry_points())
-    raise UserError(
-        f"unknown doctor {spec!r}; built-in doctors: {', '.join(sorted(registry.DOCTORS))}"
-        + (f"; installed plug-ins: {', '.join(installed)}" if installed else "") + f"; or {FORMS}"
-    )
-
-
-def list_doctors() -> list[DoctorInfo]:
-    from agentsim.agents import registry
-
-    rows = [DoctorInfo(name=name, source="built-in", description=registry.DOCTOR_HELP.get(name, ""))
-            for name in registry.DOCTORS]
-    for name, entry in sorted(_entry_points().items()):
-        dist = getattr(entry, "dist", None)
-        rows.append(DoctorInfo(
-            name=name, source="entry point", description=f"plug-in {entry.value}", target=entry.value,
-            package=getattr(dist, "name", None), shadowed=name in registry.DOCTORS,
-        ))
-    return rows
+def as_flag(value: bool | str | int | None) -> bool:
+    """Switch options from `--doctor-opt tools=false` arrive as strings."""
+    if isinstance(value, str):
+        return value.strip().lower() not in {"", "0", "false", "no", "off"}
+    return bool(value)
 
 
 def coerce_options(target: Callable[..., Any], options: Mapping[str, Any], label: str) -> dict[str, Any]:
@@ -126,11 +79,11 @@ def coerce_literal(value: str) -> Any:
 # ------------------------------------------------------------------------------------------ loading
 
 
-def _looks_like_path(head: str) -> bool:
+def looks_like_path(head: str) -> bool:
     return head.endswith(".py") or "/" in head or "\\" in head
 
 
-def _load_file(path_text: str, attr: str) -> Any:
+def load_file(path_text: str, attr: str) -> Any:
     path = Path(path_text).expanduser()
     if not path.is_file():
         raise UserError(f"doctor plug-in file not found: {path_text}")
@@ -157,7 +110,7 @@ def _load_file(path_text: str, attr: str) -> Any:
     return _get_attr(module, attr, path_text)
 
 
-def _load_attr(module_name: str, attr: str) -> Any:
+def load_attr(module_name: str, attr: str) -> Any:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
@@ -181,7 +134,7 @@ def _get_attr(module: Any, attr: str, where: str) -> Any:
     return value
 
 
-def _entry_points() -> dict[str, Any]:
+def entry_points() -> dict[str, Any]:
     # called as importlib.metadata.entry_points so tests can patch it; the first of a duplicated name wins
     found: dict[str, Any] = {}
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
@@ -189,7 +142,7 @@ def _entry_points() -> dict[str, Any]:
     return found
 
 
-def _load_entry_point(entry: Any) -> Any:
+def load_entry_point(entry: Any) -> Any:
     try:
         return entry.load()
     except Exception as exc:
@@ -199,21 +152,21 @@ def _load_entry_point(entry: Any) -> Any:
 # ------------------------------------------------------------------------------------------ building
 
 
-def _instantiate(target: Any, options: dict[str, Any], label: str) -> Doctor:
+def instantiate_doctor(target: Any, options: dict[str, Any], label: str) -> Doctor:
     if inspect.isclass(target):
         if not callable(getattr(target, "act", None)):
             raise UserError(f"{label} is not a Doctor: class {target.__name__} has no act(obs) method")
-        return _build(target, options, label)
+        return build_doctor(target, options, label)
     if callable(getattr(target, "act", None)):  # an instance, built by the plug-in itself
         if options:
             raise UserError(f"{label} is an already-built doctor; it takes no options (got {', '.join(options)})")
-        return _check(target, label)
+        return _as_doctor(target, label)
     if callable(target):  # a factory
-        return _build(target, options, label)
+        return build_doctor(target, options, label)
     raise UserError(f"{label} is not a Doctor: a {type(target).__name__} has no act(obs) method")
 
 
-def _build(factory: Callable[..., Any], options: dict[str, Any], label: str, args: tuple[Any, ...] = ()) -> Doctor:
+def build_doctor(factory: Callable[..., Any], options: dict[str, Any], label: str, args: tuple[Any, ...] = ()) -> Doctor:
     options = coerce_options(factory, options, label)
     try:
         signature = inspect.signature(factory)
@@ -233,16 +186,39 @@ def _build(factory: Callable[..., Any], options: dict[str, Any], label: str, arg
         raise UserError(f"doctor {label!r} rejected its options {sorted(options)}: {exc}") from None
     except Exception as exc:
         raise UserError(f"creating doctor {label!r} failed: {_describe(exc)}") from None
-    return _check(doctor, label)
+    return _as_doctor(doctor, label)
 
 
-def _check(doctor: Any, label: str) -> Doctor:
+def _as_doctor(doctor: Any, label: str) -> Doctor:
     act = getattr(doctor, "act", None)
     if not callable(act):
         raise UserError(f"{label} is not a Doctor: it gave a {type(doctor).__name__}, which has no act(obs) method")
-    if isinstance(doctor, Doctor) and type(doctor).act is Doctor.act:
-        raise UserError(f"{label} is not a Doctor yet: {type(doctor).__name__} does not implement act(obs)")
-    return doctor
+    if isinstance(doctor, Doctor):
+        if type(doctor).act is Doctor.act:
+            raise UserError(f"{label} is not a Doctor yet: {type(doctor).__name__} does not implement act(obs)")
+        return doctor
+    return DuckDoctor(doctor)
+
+
+class DuckDoctor(Doctor):
+    """A plug-in object with an `act` (and maybe `reset` and `name`) that does not subclass Doctor: its
+    duck-typed surface is read once, here at the loading boundary, so the engine sees only the contract."""
+
+    def __init__(self, inner: Any):
+        self._act: Callable[[Observation], Any] = inner.act
+        reset = getattr(inner, "reset", None)
+        self._reset: Callable[[str], Any] | None = reset if callable(reset) else None
+        name = getattr(inner, "name", None)
+        self.name = name if isinstance(name, str) and name else type(inner).__name__
+
+    async def reset(self, brief: str) -> None:
+        if self._reset is not None:
+            result = self._reset(brief)
+            if inspect.isawaitable(result):
+                await result
+
+    def act(self, obs: Observation) -> Any:
+        return self._act(obs)
 
 
 def _accepted(signature: inspect.Signature, skip: int) -> str:

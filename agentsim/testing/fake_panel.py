@@ -15,8 +15,8 @@ import json
 import re
 from typing import Any
 
-from agentsim.llm import fake_roles
-from agentsim.llm.fake_roles import DOCTOR_SCRIPT, FakeRequest, Reply, text_of
+from agentsim.testing import fake_roles
+from agentsim.testing.fake_roles import DOCTOR_SCRIPT, FakeRequest, Reply, text_of
 
 PATTERNS = {
     "panel_hypothesis": r"\byou are dr hypothesis\b",

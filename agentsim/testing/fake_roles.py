@@ -178,7 +178,7 @@ def judge(req: FakeRequest, cfg: Any, fault: str | None) -> Reply:
         return Reply(text='Here is my verdict: {"justification": "the answer matches", "likert": ')
     if cfg.judge_reply is not None:
         return Reply(text=json.dumps(cfg.judge_reply))
-    from agentsim.llm.fake_judge import verdict
+    from agentsim.testing.fake_judge import verdict
 
     derived = verdict(req.messages, disagree=fault == "disagree")
     if derived is not None:

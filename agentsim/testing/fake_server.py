@@ -29,8 +29,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from agentsim.llm import fake_panel, fake_roles  # noqa: F401 - fake_panel registers the panel members' roles
-from agentsim.llm.fake_roles import FakeRequest, Reply
+from agentsim.testing import fake_panel, fake_roles  # noqa: F401 - fake_panel registers the panel members' roles
+from agentsim.testing.fake_roles import FakeRequest, Reply
 
 FAULTS = ("429", "500", "timeout", "malformed", "401", "404", "bad_args", "no_tool", "nonsense", "hallucinate",
           "bad_json", "disagree", "ok")
