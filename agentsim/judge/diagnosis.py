@@ -103,11 +103,16 @@ from agentsim.judge.diagnosis_names import (
     readings,
     specialises_consistently,
 )
+from agentsim.judge.diagnosis_terms import GENERIC
 from agentsim.judge.diagnosis_vocab import icd_grade, synonym_words, with_synonyms
 from agentsim.model.case import Diagnosis
 from agentsim.model.score import DiagnosisScore
 
 _QUALIFIER_OFF = "qualifier(s) off"
+# a malignancy's type is the diagnosis: "leukaemia" for acute myeloid leukaemia is the family, not a less
+# specific form of it (3, not 4)
+_SUBTYPE_ESSENTIAL = frozenset({"leukemia", "lymphoma", "cancer", "carcinoma", "adenocarcinoma", "sarcoma", "tumor",
+                                "neoplasm", "malignancy", "myeloma", "melanoma", "glioma"})
 
 
 def grade_diagnosis(answer: str, diagnosis: Diagnosis, *, threshold: int = 4) -> DiagnosisScore:
@@ -201,6 +206,10 @@ def _grade(ans: Name, diagnosis: Diagnosis, *, accepted: list[str], own: list[st
             others = [o for o in case_names if o.words not in same]
             if specialises_consistently(ans, acc, extra, others, case_qualifiers):
                 return 5, acc.text, f"more specific form of accepted name {acc.text!r} (adds: {fmt(extra)})"
+            if acc.text == diagnosis.primary and specialises_consistently(ans, acc, extra, [], case_qualifiers):
+                # "hospital-acquired pneumonia" where the case says "pneumonia", accepting "community-acquired"
+                return 4, acc.text, (f"more specific form of the primary {acc.text!r} (adds: {fmt(extra)}), "
+                                     "but not the case's own more specific form")
     # 4: same core, qualifiers off (or less specific by qualifiers only)
     for acc in names:
         if acc.core and ans.core == acc.core:
@@ -211,6 +220,15 @@ def _grade(ans: Name, diagnosis: Diagnosis, *, accepted: list[str], own: list[st
             else:
                 detail = f"{_QUALIFIER_OFF}: answer has {fmt(ans.qualifiers)}, expected {fmt(acc.qualifiers)}"
             return 4, acc.text, f"right disease, minor qualifier off vs {acc.text!r} ({detail})"
+
+    # 4: less specific: an accepted name minus specifying words, keeping its disease head (unless the answer is
+    # the case's own category, the broad family the author names as "right category": 3)
+    category = Name.of(diagnosis.category) if diagnosis.category else None
+    is_category = category is not None and bool(category.words) and ans.core == category.core
+    if not is_category and ans.head and ans.words - GENERIC and not any(w.startswith("non_") for w in ans.words):
+        for acc in names:
+            if ans.words < acc.words and ans.head == acc.head and not set(ans.head) & _SUBTYPE_ESSENTIAL:
+                return 4, acc.text, f"less specific form of {acc.text!r} (lacks: {fmt(acc.words - ans.words)})"
 
     # 3: category, disease head, family
     if diagnosis.category:

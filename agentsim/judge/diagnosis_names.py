@@ -13,9 +13,14 @@ from functools import lru_cache
 from agentsim.judge.diagnosis_terms import (
     _ALTERNATIVES,
     _AMBIGUOUS_ABBREVIATIONS,
+    _DENIED_AFTER,
+    _DENIED_BEFORE,
     _FAMILIES,
     _HEAD_STOPPERS,
+    _HEDGE_BEFORE,
+    _JOINED_PREFIXES,
     _NEGATORS,
+    _ORGAN_ADJECTIVES,
     _ORGAN_PREFIXES,
     _PHRASES,
     _PROCESS_NOUNS,
@@ -81,10 +86,21 @@ def raw_tokens(text: str) -> list[str]:
                 tokens.append(LETTER_A)  # "Hemophilia A", "Hepatitis A": the letter names the disease
             else:
                 tokens.append(part.lower())
-    tokens = [us_spelling(t) for t in tokens]
+    tokens = _join_prefixes([us_spelling(t) for t in tokens])
     tokens = _replace_phrases(tokens)
+    tokens = [_ORGAN_ADJECTIVES.get(t, t) for t in tokens]
     tokens = _glue_negations(tokens)
     return [fold_plural(t) for t in tokens]
+
+
+def _join_prefixes(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] in _JOINED_PREFIXES and token.isalpha():
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
 
 
 def _expand(word: str) -> str | None:
@@ -104,12 +120,27 @@ def _join_slashed(match: re.Match[str]) -> str:
     return joined if joined in ABBREVIATIONS else match.group(0)
 
 
+def _committed_clauses(alternative: str) -> str:
+    """The comma-separated clauses of one alternative minus those it denies ("X ruled out", "not X",
+    "no evidence of X") and the hedges after the first ("..., possibly Y")."""
+    kept: list[str] = []
+    for clause in re.split(r",|:|\s+-+\s+", alternative):
+        if not clause.strip(" .:-?") or _DENIED_AFTER.search(clause) or _DENIED_BEFORE.match(clause):
+            continue
+        if kept and _HEDGE_BEFORE.match(clause):
+            continue
+        kept.append(clause)
+    return ",".join(kept)
+
+
 def first_alternative(answer: str) -> str:
+    """The part of an answer it commits to: the first alternative that denies not all of itself, without
+    its denied or hedged clauses, cut before "mimicking", "rather than" and the like."""
     answer = re.sub(r"\br\s*/\s*o\b", " ", answer, flags=re.IGNORECASE)
     answer = _SLASHED.sub(_join_slashed, answer)  # "SJS/TEN" is one diagnosis (the overlap), not two
     parts = [p for p in _ALTERNATIVES.split(answer.strip()) if p and p.strip(" ,.:-?")]
-    first = parts[0] if parts else ""
-    return _TRUNCATE.split(first, maxsplit=1)[0]
+    committed = next((c for c in map(_committed_clauses, parts) if c.strip(" ,.:-?")), "")
+    return _TRUNCATE.split(committed, maxsplit=1)[0].strip(" ,")
 
 
 def readings(text: str) -> list[str]:

@@ -26,6 +26,21 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("blood", "clot", "in", "the", "lung"), ("pulmonary", "embolism")),
 ]
 
+# organ adjectives folded to the noun, so "oesophageal adenocarcinoma" = "adenocarcinoma of the oesophagus" and
+# "renal failure" = "kidney failure" (both sides alike, tables included)
+_ORGAN_ADJECTIVES: dict[str, str] = {
+    "esophageal": "esophagus", "gastric": "stomach", "hepatic": "liver", "renal": "kidney", "pulmonary": "lung",
+    "cardiac": "heart", "colonic": "colon", "rectal": "rectum", "pancreatic": "pancreas", "splenic": "spleen",
+    "ovarian": "ovary", "uterine": "uterus", "duodenal": "duodenum", "ileal": "ileum", "prostatic": "prostate",
+    "testicular": "testis", "laryngeal": "larynx", "pharyngeal": "pharynx", "tracheal": "trachea",
+    "bronchial": "bronchus", "pleural": "pleura", "pericardial": "pericardium", "peritoneal": "peritoneum",
+    "cutaneous": "skin", "ocular": "eye", "retinal": "retina", "aortic": "aorta", "cerebral": "brain",
+    "vesical": "bladder", "mammary": "breast", "thyroidal": "thyroid", "adrenal": "adrenal", "biliary": "biliary",
+}
+# prefixes written apart or hyphenated as often as joined: "pre-eclampsia" = "preeclampsia"
+_JOINED_PREFIXES = frozenset({"pre", "post", "anti", "peri", "intra", "extra", "para", "pseudo", "supra", "trans",
+                              "hyper", "hypo", "auto"})
+
 STOPWORDS = frozenset(
     """a an the of in on at to with and for by from as is are was be into its this that than then
     probable probably likely most possible possibly suspected suspect suspicion presumed presumptive
@@ -34,7 +49,7 @@ STOPWORDS = frozenset(
 )
 
 # words a disease name may carry without changing which disease it is
-FILLER = frozenset({"disease", "disorder", "syndrome", "condition", "illness"})
+FILLER = frozenset({"disease", "disorder", "syndrome", "condition", "illness", "infection"})
 
 # qualifier groups: a qualifier contradicts the case when the case uses another member of its group
 _QUALIFIER_GROUPS: dict[str, frozenset[str]] = {
@@ -113,6 +128,13 @@ _TRUNCATE = re.compile(
 )
 # an answer that hedges between alternatives is graded on its first one
 _ALTERNATIVES = re.compile(r"\s+(?:vs\.?|versus|or)\s+|\s*/\s*|\s*;\s*|\n+", re.IGNORECASE)
+
+# a clause the answer denies ("pulmonary embolism excluded", "not Crohn disease", "no evidence of infection") or
+# offers only as a hedge after a committed one ("STEMI, possibly aortic dissection"): not what it asserts
+_DENIED_AFTER = re.compile(r"\b(?:ruled\s+out|excluded|unlikely|less\s+likely)\W*$", re.IGNORECASE)
+_DENIED_BEFORE = re.compile(r"\s*(?:not|no|without|excluding|no\s+evidence\s+of|no\s+sign\s+of)\b", re.IGNORECASE)
+_HEDGE_BEFORE = re.compile(r"\s*(?:possibly|possible|maybe|perhaps|consider|alternatively|or|vs\.?|versus|"
+                           r"differential|ddx)\b", re.IGNORECASE)
 
 _NEGATORS = frozenset({"non", "not", "no"})
 

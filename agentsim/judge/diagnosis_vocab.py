@@ -143,7 +143,7 @@ def icd_grade(ans: Name, accepted: list[Name], case_code: str | None) -> IcdGrad
     for match in answers:
         for code, source in reference.items():
             likert, why = relation(table, match.code, code)
-            if likert == 5 and match.nos:
+            if likert == 5 and match.nos and any(ans.words < a.words for a in accepted):
                 likert, why = 4, f"{why}, but the answer is its unqualified form ({match.term!r} NOS)"
             elif likert == 5 and conflicting_qualifiers(ans.qualifiers, case_qualifiers):
                 likert, why = 4, f"{why}, but the qualifier(s) {fmt(ans.qualifiers - case_qualifiers)} are off"

@@ -21,6 +21,8 @@ _US_SPELLING: list[tuple[re.Pattern[str], str]] = [
         (r"^leuc", "leuk"), (r"isation$", "ization"),
         (r"centre$", "center"), (r"fibre$", "fiber"), (r"litre$", "liter"), (r"litres$", "liters"),
         (r"mould", "mold"), (r"aluminium", "aluminum"),
+        (r"^travell", "travel"), (r"otising$", "otizing"), (r"ganising$", "ganizing"), (r"alising$", "alizing"),
+        (r"naev", "nev"), (r"amoeb", "ameb"), (r"aesth", "esth"),
     ]
 ]
 
