@@ -18,14 +18,20 @@ Normalisation (applied to the answer and to every name from the case alike):
   both sides, and the better reading is graded;
 * an upper-case ``A`` after a word is the letter of a disease name (``Hemophilia A``, ``Hepatitis A``),
   not the article;
-* a few lay phrases mapped to the clinical name (``heart attack`` = ``myocardial infarction``);
+* a few lay phrases mapped to the clinical name (``heart attack`` = ``myocardial infarction``); organ
+  adjectives folded to the noun (``oesophageal``/``oesophagus``, ``renal``/``kidney``, ``pulmonary``/``lung``...);
+  prefixes written apart joined (``pre-eclampsia`` = ``preeclampsia``, ``post herpetic`` = ``postherpetic``);
 * a negation is glued to the word it negates (``non-ST elevation`` -> ``non_st elevation``) so that
   NSTEMI never counts as a more specific STEMI;
 * hedges and stopwords dropped (``likely``, ``probable``, ``suspected``, ``of``, ``the``...), and the
-  filler words ``disease``, ``disorder``, ``syndrome``, ``condition`` ignored when comparing names;
+  filler words ``disease``, ``disorder``, ``syndrome``, ``condition``, ``infection`` ignored when comparing names;
 * an answer that hedges between alternatives (``X vs Y``, ``X or Y``, ``X / Y``, one per line or
   separated by ``;``) is graded on its first alternative only, and everything after ``mimicking``,
-  ``rather than``, ``ruled out``, ``excluded``, ``without`` and the like is ignored.
+  ``rather than``, ``ruled out``, ``excluded``, ``without`` and the like is ignored. Within an alternative,
+  clauses (split at commas, colons and spaced dashes) that the answer denies are dropped (``PE excluded``,
+  ``not Crohn disease``, ``no evidence of infection``), and so are hedges after the first clause (``...,
+  possibly aortic dissection``); an alternative denied whole gives way to the next (``not a STEMI; NSTEMI``),
+  and an answer that denies everything it names has no diagnosis.
 
 The case's names are widened with the team's synonym groups (``[eponym]``, ``[variant]``,
 ``[itis-opathy]`` in clinical_terms.txt: Boerhaave syndrome = spontaneous oesophageal rupture, Hansen
@@ -49,9 +55,15 @@ The rules, first that fires wins (each is tried against every accepted name, pri
    of the case's own), and where the case itself accepts a more specific form by a non-qualifier word
    (``ischaemic stroke`` besides ``stroke``) the answer keeps that word (``haemorrhagic stroke`` is
    not a more specific ``stroke`` there).
+   A more specific form of the *primary* that fails only the last check is 4 (``hospital-acquired
+   pneumonia`` where the case says ``pneumonia`` and also accepts ``community-acquired pneumonia``).
 4. minor qualifier off: the answer's core equals the core of an accepted name but the qualifiers
    differ (``anterior STEMI`` for an inferior STEMI), or the answer is a less specific form whose
-   missing words are only qualifiers (``pancreatitis`` when ``acute pancreatitis`` is accepted).
+   missing words are only qualifiers (``pancreatitis`` when ``acute pancreatitis`` is accepted);
+   or less specific: the answer's words are some of an accepted name's, with the same disease head
+   (``meningitis`` for bacterial meningitis, ``myocardial infarction`` for an inferior STEMI), unless the
+   answer is the case's ``category`` (3) or the head is a malignancy whose type is the diagnosis
+   (leukaemia, lymphoma, cancer, carcinoma...: ``leukaemia`` for acute myeloid leukaemia is 3).
 3. right category, wrong specific disease: the answer names the case's ``diagnosis.category`` (or a
    more specific form of it, or its core), or shares its disease-head noun with the category or an
    accepted name, or falls in the same disease family from a small table (coronary,
