@@ -11,6 +11,7 @@ already spent on LLM calls, so the log keeps what it cost.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Awaitable
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
@@ -48,7 +49,7 @@ class Doctor:
     async def reset(self, brief: str) -> None:  # noqa: B027 - optional hook
         """Called once before the first turn with the doctor-visible brief."""
 
-    def act(self, obs: Observation) -> Action | DoctorTurn:  # pragma: no cover - contract
+    def act(self, obs: Observation) -> Action | DoctorTurn | Awaitable[Action | DoctorTurn]:  # pragma: no cover
         raise NotImplementedError("a Doctor must implement act(obs) -> Ask | Examine | Order | Diagnose")
 
 

@@ -114,14 +114,16 @@ def resolve_doctor(ref: str, options: Mapping[str, Any] | None = None) -> Doctor
 def make_patient(ref: str, view: PatientView, *, persona: Persona | None = None, seed: int = 0,
                  **options: Any) -> PatientAgent:
     factory = PATIENTS.get(ref) or _factory(ref, "patient", PATIENTS)
-    agent = factory(view, persona=persona, seed=seed, **options)
-    return _checked(agent, PatientAgent, ref, "patient", "opening() and answer(question)")
+    agent: PatientAgent = _checked(factory(view, persona=persona, seed=seed, **options), PatientAgent, ref, "patient",
+                                   "opening() and answer(question)")
+    return agent
 
 
 def make_gatekeeper(ref: str, view: GatekeeperView, *, catalogue: Catalogue, **options: Any) -> GatekeeperAgent:
     factory = GATEKEEPERS.get(ref) or _factory(ref, "gatekeeper", GATEKEEPERS)
-    agent = factory(view, catalogue=catalogue, **options)
-    return _checked(agent, GatekeeperAgent, ref, "gatekeeper", "examine(request) and order(tests)")
+    agent: GatekeeperAgent = _checked(factory(view, catalogue=catalogue, **options), GatekeeperAgent, ref,
+                                      "gatekeeper", "examine(request) and order(tests)")
+    return agent
 
 
 def _reference(ref: str, role: str) -> Any | None:

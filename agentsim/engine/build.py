@@ -4,7 +4,7 @@ through the one registry. Nothing here runs an episode; every user mistake is a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any
 
 from agentsim.agents import loading, registry
 from agentsim.agents.base import Doctor, GatekeeperAgent, PatientAgent
@@ -18,7 +18,6 @@ from agentsim.model.rubric import RubricConfig
 from agentsim.model.spec import EpisodeSpec, RoleSpec
 
 SECRET_OPTIONS = frozenset({"api_key"})  # never stored with the episode
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,8 @@ def build(spec: EpisodeSpec, *, catalogue: Catalogue | None = None) -> BuiltEpis
                         patient=patient, gatekeeper=gatekeeper, agents=agents)
 
 
-def _instance(role: RoleSpec, kind: type[T], label: str) -> T | None:
+def _instance(role: RoleSpec, kind: type, label: str) -> Any:
+    """The object a caller built for this role, checked against the role's protocol."""
     if role.instance is None:
         return None
     if not isinstance(role.instance, kind):

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from langgraph.graph import END
-
 from agentsim.engine.state import ConsultationState
 from agentsim.model.action import Ask
 
 
 def route_after_doctor(state: ConsultationState) -> Literal["patient", "gatekeeper", "__end__"]:
     if state.get("termination") is not None:
-        return END
+        return "__end__"  # langgraph's END
     return "patient" if isinstance(state.get("pending"), Ask) else "gatekeeper"

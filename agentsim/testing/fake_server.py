@@ -72,6 +72,7 @@ class _State:
                 role, fault = item.split(":", 1)
                 self.by_role[role].append(fault)
         self.log: list[dict[str, Any]] = []
+        self.in_flight: dict[str, int] = {}  # requests being answered now, per model
         self.ids = itertools.count(1)
 
     def next_fault(self, role: str) -> str | None:
@@ -96,14 +97,23 @@ def create_app(config: FakeConfig | None = None) -> FastAPI:
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Response:
         body = await request.json()
-        cfg = state.config
         req = FakeRequest(messages=body.get("messages") or [], model=str(body.get("model", "")),
                           tools=body.get("tools"), tool_choice=body.get("tool_choice"),
                           response_format=body.get("response_format"))
         role = fake_roles.detect_role(req.messages, req.model)
         fault = state.next_fault(role)
         n = next(state.ids)
+        state.in_flight[req.model] = state.in_flight.get(req.model, 0) + 1
+        try:
+            return await _answer(request, state, req, role, fault, n)
+        finally:
+            state.in_flight[req.model] -= 1
+
+    async def _answer(request: Request, state: _State, req: FakeRequest, role: str, fault: str | None,
+                      n: int) -> Response:
+        cfg = state.config
         state.log.append({"n": n, "role": role, "model": req.model, "fault": fault, "tools": bool(req.tools),
+                          "in_flight": dict(state.in_flight),  # requests under way per model, this one included
                           "tool_choice": req.tool_choice, "messages": len(req.messages),
                           "response_format": (req.response_format or {}).get("type"),
                           "tool_names": [t.get("function", {}).get("name") for t in req.tools or []]})

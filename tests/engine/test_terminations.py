@@ -92,15 +92,20 @@ def test_doctor_error_ends_the_episode_and_keeps_the_log(stemi, db_url, doctor, 
 def test_aborted_is_recorded_when_cancelled(stemi, db_url):
     from agentsim.store.queries import get_episode_row, list_episodes
 
-    class Slow(Doctor):
+    class Stuck(Doctor):
+        def __init__(self):
+            self.waiting = asyncio.Event()
+
         async def act(self, obs):
             if obs.turn == 2:
-                await asyncio.sleep(10)
+                self.waiting.set()
+                await asyncio.Event().wait()  # never set: the doctor hangs until the task is cancelled
             return Examine(request="check the vital signs")
 
     async def main():
-        task = asyncio.create_task(arun_episode(episode_spec(stemi, doctor=Slow()), db=db_url))
-        await asyncio.sleep(0.5)
+        doctor = Stuck()
+        task = asyncio.create_task(arun_episode(episode_spec(stemi, doctor=doctor), db=db_url))
+        await asyncio.wait_for(doctor.waiting.wait(), 60)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

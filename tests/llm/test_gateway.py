@@ -83,11 +83,13 @@ def test_max_concurrency_is_per_model(fake):
         return await asyncio.gather(*(complete(DOCTOR, settings=s) for s in (settings_a, settings_a, settings_b,
                                                                             settings_b)))
 
-    started = time.perf_counter()
     run(four(fake.settings(model="openai/fake-one", max_concurrency=1),
              fake.settings(model="openai/fake-two", max_concurrency=1)))
-    elapsed = time.perf_counter() - started
-    assert 0.5 <= elapsed < 0.95  # two models in parallel, each model's two calls one after the other
+    seen = [r["in_flight"] for r in fake.requests()]  # what the server was answering as each call arrived
+    assert len(seen) == 4
+    assert max(flight.get("fake-one", 0) for flight in seen) == 1  # each model's calls one after the other
+    assert max(flight.get("fake-two", 0) for flight in seen) == 1
+    assert max(sum(flight.values()) for flight in seen) == 2  # the two models in parallel
 
 
 def test_unreachable_server_is_unavailable(fake):

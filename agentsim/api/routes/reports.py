@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from agentsim.api.deps import DbDep
 from agentsim.api.errors import NOT_FOUND, not_found
-from agentsim.api.models import ErrorBody
 from agentsim.store import browse
 
 router = APIRouter(tags=["runs"])
 
 
 @router.get("/runs/{run_id}/report", response_model=dict[str, Any],
-            responses={**NOT_FOUND, 501: {"model": ErrorBody, "description": "the reports module is not installed"}},
+            responses={**NOT_FOUND},
             summary="A run's report: accuracy, cost and turns per doctor")
 def get_report(run_id: str, db: DbDep) -> dict[str, Any]:
     if browse.find_run(run_id, db=db) is None:
         raise not_found(f"no run {run_id!r}")
-    try:
-        from agentsim.report import build_report
-    except ImportError:  # lazily: the reports module (and its plotting imports) is optional
-        raise HTTPException(501, detail="reports are not available in this installation") from None
+    from agentsim.report import build_report  # lazily: a report pulls in its statistics only when asked
+
     return build_report(run_id, db=db).model_dump(mode="json")
