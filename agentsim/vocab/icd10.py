@@ -132,7 +132,10 @@ class Icd10:
         """Codes holding every word of `key` that the vocabulary knows, by the cheap word index: the only codes
         worth normalising (a word the vocabulary lacks came from an expansion and cannot narrow the search)."""
         index = self._word_index()
-        lists = sorted((index[w] for w in key if w in index), key=len)
+        # a word the normaliser glued ("guillain_barre", "non_st") is looked up by its written parts; its marked
+        # letter ("letter_a" in "Hepatitis A") by the letter
+        words = {part for w in key for part in ([w] if w in index else w.removeprefix("letter_").split("_"))}
+        lists = sorted((index[w] for w in words if w in index), key=len)
         if not lists:
             return set()
         found = set(lists[0])

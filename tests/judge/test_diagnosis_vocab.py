@@ -39,6 +39,23 @@ from agentsim.model.case import Diagnosis, DifferentialItem
         ("Haemophilia B", "Haemophilia A", 3),  # same block
         ("Chronic myeloid leukaemia", "Acute myeloid leukaemia", 3),  # the qualifier names another disease
         ("Hepatitis A", "Hepatitis B", 3),  # the letter is not the article "a"
+        ("CIDP", "Guillain-Barré syndrome", 3),  # chronic vs acute: another disease, by ICD-10-CM
+        # less specific forms, and a malignancy's type
+        ("meningitis", "Bacterial meningitis", 4),
+        ("diabetes mellitus", "Type 1 diabetes mellitus", 4),
+        ("leukaemia", "Acute myeloid leukaemia", 3),
+        ("lung cancer", "Small cell lung cancer", 3),
+        # normalisation: prefixes, organ adjectives, UK/US
+        ("preeclampsia", "Pre-eclampsia", 5),
+        ("adenocarcinoma of the oesophagus", "Esophageal adenocarcinoma", 5),
+        ("kidney failure", "Renal failure", 5),
+        ("necrotizing enterocolitis", "Necrotising enterocolitis", 5),
+        # what the answer denies or only hedges is not what it asserts
+        ("pulmonary embolism excluded", "Pulmonary embolism", 1),
+        ("not a STEMI; NSTEMI", "Non-ST-elevation myocardial infarction", 5),
+        ("ulcerative colitis, not Crohn disease", "Ulcerative colitis", 5),
+        ("Crohn disease, ulcerative colitis excluded", "Ulcerative colitis", 3),
+        ("most likely STEMI, possibly aortic dissection", "ST-elevation myocardial infarction", 5),
     ],
 )
 def test_terminology_grades(answer: str, reference: str, likert: int) -> None:
