@@ -20,7 +20,7 @@ from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
 from agentsim.model.episode import EpisodeResult, RunStatus, Termination
 from agentsim.model.rubric import RubricConfig
-from agentsim.model.spec import EpisodeSpec, RoleSpec
+from agentsim.model.spec import EpisodeSpec, JudgeSpec, RoleSpec
 from agentsim.store import runs
 
 
@@ -129,7 +129,7 @@ def episode_spec(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, rubric: 
         gatekeeper=RoleSpec(ref=spec.gatekeeper,
                             options={"model": spec.gatekeeper_model} if spec.gatekeeper_model else {}),
         persona=item.persona, max_turns=spec.max_turns, budget=spec.budget, seed=item.seed, rubric=rubric,
-        run_id=run_id, key=item.key,
+        judge=JudgeSpec(model=spec.judge_model), run_id=run_id, key=item.key,
     )
 
 

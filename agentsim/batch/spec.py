@@ -43,6 +43,7 @@ class BatchSpec(BaseModel):
     gatekeeper: str = "rules"
     patient_model: str | None = None
     gatekeeper_model: str | None = None
+    judge_model: str | None = Field(default=None, description="an LLM judge scoring each episode beside the rubric")
     repeats: int = Field(default=1, ge=1, le=1000)
     seed: int = 0
     max_turns: int = Field(default=20, ge=1, le=200)

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from agentsim.cli.episodes import JudgeChoice
+
 
 class ReportFormat(StrEnum):
     TABLE = "table"
@@ -29,6 +31,8 @@ def report(
     plot: Annotated[Path | None, typer.Option(help="also write the cost/accuracy Pareto plot (.png or .svg)")]
     = None,
     by: Annotated[GroupBy, typer.Option(help="group rows by doctor, specialty or persona")] = GroupBy.DOCTOR,
+    judge: Annotated[JudgeChoice, typer.Option(help="whose grades: rubric (deterministic) or llm (--judge-model "
+                                                    "runs)")] = JudgeChoice.RUBRIC,
     db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
     = None,
 ) -> None:
@@ -36,7 +40,7 @@ def report(
     from agentsim.report import build_report, plot_pareto
     from agentsim.report import text as render
 
-    result = build_report(run, db=db)
+    result = build_report(run, db=db, judge=judge.value)
     if plot is not None:
         # before the report is printed, so a bad suffix fails without half an output
         written = plot_pareto(result, plot)

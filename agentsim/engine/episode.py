@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from agentsim.agents.base import Doctor
 from agentsim.engine.build import BuiltEpisode, build
 from agentsim.engine.recording import Recorder
 from agentsim.engine.run import new_context, simulate
-from agentsim.engine.state import EpisodeContext, TurnSink
+from agentsim.engine.state import EpisodeContext
 from agentsim.errors import UserError
 from agentsim.judge.rubric import score_turns
 from agentsim.model.case import Case
@@ -41,7 +41,7 @@ async def arun_episode(spec: EpisodeSpec, *, recorder: Recorder | None = None, d
     episode_id = spec.episode_id or uuid.uuid4().hex
     started = utcnow()
     log = _TurnLog(recorder, episode_id, on_turn)
-    context = new_context(episode, episode_id=episode_id, sink=log.sink)
+    context = new_context(episode, episode_id=episode_id, sink=log)
     if recorder is not None:
         await recorder.start(EpisodeStart(
             episode_id=episode_id, case_id=episode.case.id, persona=episode.persona.id if episode.persona else None,
@@ -57,18 +57,26 @@ async def arun_episode(spec: EpisodeSpec, *, recorder: Recorder | None = None, d
         error = " ".join(f"{type(exc).__name__}: {exc}".split())
         await _end_unfinished(context, log, recorder, started, error, TurnKind.ERROR, error)
         raise
+    await log.flush()
     score = score_episode(episode, outcome.turns, outcome.termination)
+    scores, extras = [score], [{}]
+    if spec.judge.model:
+        from agentsim.judge.inline import llm_judged
+
+        judged = await llm_judged(episode.case, outcome.turns, score, judge=spec.judge, rubric=episode.rubric)
+        scores.append(judged.score)
+        extras.append(judged.detail)
     finished = utcnow()
     if recorder is not None:
         await recorder.complete(EpisodeEnd(
             episode_id=episode_id, termination=outcome.termination, error=outcome.error,
             diagnosis=final_diagnosis(outcome.turns), total_cost=score.cost.total, n_turns=len(outcome.turns),
-            started_at=started, finished_at=finished, scores=[score],
+            started_at=started, finished_at=finished, scores=scores, score_extras=extras,
         ))
     return EpisodeResult(
         episode_id=episode_id, case_id=episode.case.id, persona=episode.persona.id if episode.persona else None,
         seed=spec.seed, agents=episode.agents, termination=outcome.termination, turns=outcome.turns, score=score,
-        error=outcome.error, started_at=started, finished_at=finished,
+        judged=scores[1:], error=outcome.error, started_at=started, finished_at=finished,
     )
 
 
@@ -78,26 +86,34 @@ def score_episode(episode: BuiltEpisode, turns: list[Turn], termination: Termina
 
 
 class _TurnLog:
-    """The sink every turn goes through: the recorder first (durable), then the live display."""
+    """The TurnSink of an episode: each turn goes to the recorder at once (queued, in order) and is shown
+    once it is durable; a reply and the doctor action after it can share one commit."""
 
     def __init__(self, recorder: Recorder | None, episode_id: str, on_turn: Callable[[Turn], None] | None):
         self.recorder, self.episode_id, self.on_turn = recorder, episode_id, on_turn
         self.cost = 0.0
-        self.sink: TurnSink = self._take
+        self.pending: list[tuple[Turn, Awaitable[None] | None]] = []
 
-    async def _take(self, turn: Turn) -> None:
+    def take(self, turn: Turn) -> None:
         self.cost += turn.cost
-        if self.recorder is not None:
-            await self.recorder.add_turn(self.episode_id, turn)
-        if self.on_turn is not None:
-            self.on_turn(turn)
+        write = self.recorder.add_turn(self.episode_id, turn) if self.recorder is not None else None
+        self.pending.append((turn, write))
+
+    async def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        for turn, write in pending:
+            if write is not None:
+                await write
+            if self.on_turn is not None:
+                self.on_turn(turn)
 
 
 async def _end_unfinished(context: EpisodeContext, log: _TurnLog, recorder: Recorder | None, started: datetime,
                           error: str, kind: TurnKind, text: str) -> None:
     """Record why the episode stopped, unless the database itself is what failed; no score is written."""
     try:
-        await context.new_turn(Role.SYSTEM, kind, text, payload={"reason": "aborted"})
+        context.new_turn(Role.SYSTEM, kind, text, payload={"reason": "aborted"})
+        await log.flush()
         if recorder is not None:
             await recorder.complete(EpisodeEnd(
                 episode_id=context.episode_id, termination=Termination.ABORTED, error=error, diagnosis=None,

@@ -40,7 +40,7 @@ def _usage_fields(usage: Usage | None) -> dict[str, Any]:
 
 async def _fail(ctx: EpisodeContext, message: str, usage: Usage | None = None) -> ConsultationState:
     payload: dict[str, Any] = {"reason": "doctor_error", **({"llm": usage.payload()} if usage else {})}
-    turn = await ctx.new_turn(Role.SYSTEM, TurnKind.ERROR, message, payload=payload, **_usage_fields(usage))
+    turn = ctx.new_turn(Role.SYSTEM, TurnKind.ERROR, message, payload=payload, **_usage_fields(usage))
     return {"termination": Termination.DOCTOR_ERROR, "error": message, "turns": [turn]}
 
 
@@ -68,12 +68,13 @@ async def doctor(state: ConsultationState, runtime: Ctx) -> ConsultationState:
     turn, spent = state.get("turn", 0), state.get("spent", 0.0)
     over_budget = spec.budget is not None and spent >= spec.budget
     final_turn = turn >= spec.max_turns - 1 or over_budget
+    await ctx.flush()  # everything the doctor is about to see is durable first
     started = time.perf_counter()
     try:
         raw = await call_act(ctx.episode.doctor, _observation(ctx, state, final_turn=final_turn))
     except EpisodeAborted as exc:  # a deliberate stop, not a bug: same record as a cancelled episode
         why = str(exc) or "the doctor ended the consultation"
-        notice = await ctx.new_turn(Role.SYSTEM, TurnKind.NOTICE, f"The episode was aborted: {why}.",
+        notice = ctx.new_turn(Role.SYSTEM, TurnKind.NOTICE, f"The episode was aborted: {why}.",
                                     payload={"reason": "aborted"})
         return {"termination": Termination.ABORTED, "error": "aborted", "turns": [notice]}
     except FatalError:  # a bad API key or unknown model would fail every episode: stop the run
@@ -97,8 +98,8 @@ async def doctor(state: ConsultationState, runtime: Ctx) -> ConsultationState:
                               **_usage_fields(usage)}
     if final_turn and not isinstance(action, Diagnose):
         reason = Termination.BUDGET_EXHAUSTED if over_budget else Termination.TURN_LIMIT
-        logged = await ctx.new_turn(Role.DOCTOR, TurnKind(action.action), describe_action(action), **fields)
-        notice = await ctx.new_turn(Role.SYSTEM, TurnKind.NOTICE, "The final turn needed a diagnosis; the episode "
+        logged = ctx.new_turn(Role.DOCTOR, TurnKind(action.action), describe_action(action), **fields)
+        notice = ctx.new_turn(Role.SYSTEM, TurnKind.NOTICE, "The final turn needed a diagnosis; the episode "
                                     f"ends ({reason.value}).", payload={"reason": reason.value})
         return {"termination": reason, "turns": [logged, notice]}
 
@@ -108,7 +109,7 @@ async def doctor(state: ConsultationState, runtime: Ctx) -> ConsultationState:
         cost, visit_open = ctx.episode.rubric.visit_fee_usd, True  # a new physician visit starts
     elif isinstance(action, Order):
         visit_open = False  # a test order closes the visit (SDBench)
-    logged = await ctx.new_turn(Role.DOCTOR, TurnKind(action.action), describe_action(action), cost=cost, **fields)
+    logged = ctx.new_turn(Role.DOCTOR, TurnKind(action.action), describe_action(action), cost=cost, **fields)
     update: ConsultationState = {"turn": turn + 1, "spent": spent + cost, "visit_open": visit_open,
                                  "pending": action, "turns": [logged]}
     if isinstance(action, Diagnose):
@@ -141,7 +142,7 @@ async def _record_reply(ctx: EpisodeContext, state: ConsultationState, role: Rol
     payload: dict[str, Any] = {**reply.payload, **({"redacted": hits} if hits else {})}
     if reply.usage is not None:  # the agent's own "llm" notes (fallbacks, errors) beside its spend
         payload["llm"] = {**reply.usage.payload(), **payload.get("llm", {})}
-    turn: Turn = await ctx.new_turn(role, reply.kind, text, payload=payload, cost=reply.cost,
+    turn: Turn = ctx.new_turn(role, reply.kind, text, payload=payload, cost=reply.cost,
                                     synthetic=reply.synthetic, noise=reply.noise, latency_ms=latency,
                                     **_usage_fields(reply.usage))
     return {"spent": state.get("spent", 0.0) + reply.cost, "pending": None, "turns": [turn]}

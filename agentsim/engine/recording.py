@@ -3,6 +3,7 @@ agentsim.store.recorder. Every method is awaited, so an implementation may write
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Protocol
 
 from agentsim.model.episode import Turn
@@ -12,8 +13,9 @@ from agentsim.model.record import EpisodeEnd, EpisodeStart
 class Recorder(Protocol):
     async def start(self, header: EpisodeStart) -> None: ...
 
-    async def add_turn(self, episode_id: str, turn: Turn) -> None:
-        """Durable when it returns: the engine shows the doctor nothing more before that."""
+    def add_turn(self, episode_id: str, turn: Turn) -> Awaitable[None]:
+        """Queued at once, in order; durable when the awaitable is done. The engine awaits every queued turn
+        before the doctor's next turn, so a reply and the action after it may share one commit."""
 
     async def complete(self, end: EpisodeEnd) -> None:
         """Status and scores in one transaction."""

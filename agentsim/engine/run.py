@@ -28,7 +28,7 @@ async def simulate(episode: BuiltEpisode, *, context: EpisodeContext) -> Simulat
         reset_error = f"doctor reset raised {type(exc).__name__}" + (f": {detail}" if detail else "")
     opening = await episode.patient.opening()
     text, hits = redact(opening.text, episode.case.diagnosis.accepted_names())
-    first = await context.new_turn(Role.PATIENT, TurnKind.OPENING, text, noise=opening.noise,
+    first = context.new_turn(Role.PATIENT, TurnKind.OPENING, text, noise=opening.noise,
                                    payload={**opening.payload, **({"redacted": hits} if hits else {})})
     state: ConsultationState = {"turn": 0, "spent": 0.0, "visit_open": False, "pending": None, "termination": None,
                                 "turns": [first], "error": reset_error}

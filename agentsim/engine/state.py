@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Protocol, TypedDict
 
 from agentsim.engine.build import BuiltEpisode
 from agentsim.model.action import Action
 from agentsim.model.episode import Role, Termination, Turn, TurnKind, utcnow
 
-TurnSink = Callable[[Turn], Awaitable[None]]
+
+class TurnSink(Protocol):
+    """Where logged turns go: `take` queues a turn at once; `flush` returns when every taken turn is durable
+    and shown. The doctor node flushes before each doctor turn."""
+
+    def take(self, turn: Turn) -> None: ...
+
+    async def flush(self) -> None: ...
 
 
 class ConsultationState(TypedDict, total=False):
@@ -27,7 +33,7 @@ class ConsultationState(TypedDict, total=False):
 @dataclass
 class EpisodeContext:
     """The graph's runtime context. `new_turn` numbers each turn and hands it to the sink (the recorder and
-    a live display) before the graph moves on, so a turn is durable before the doctor sees what follows."""
+    a live display); `flush` waits until they are durable, so the doctor sees nothing that is not logged."""
 
     episode: BuiltEpisode
     episode_id: str
@@ -35,9 +41,13 @@ class EpisodeContext:
     sink: TurnSink | None = None
     logged: int = field(default=0)  # turns numbered so far: the next turn's index
 
-    async def new_turn(self, role: Role, kind: TurnKind, text: str, **fields: Any) -> Turn:
+    def new_turn(self, role: Role, kind: TurnKind, text: str, **fields: Any) -> Turn:
         turn = Turn(index=self.logged, role=role, kind=kind, text=text, created_at=utcnow(), **fields)
         self.logged += 1
         if self.sink is not None:
-            await self.sink(turn)
+            self.sink.take(turn)
         return turn
+
+    async def flush(self) -> None:
+        if self.sink is not None:
+            await self.sink.flush()

@@ -94,7 +94,8 @@ class EpisodeResult(BaseModel):
     agents: AgentConfig
     termination: Termination
     turns: list[Turn]
-    score: Score | None = None
+    score: Score | None = None  # the rubric judge's
+    judged: list[Score] = Field(default_factory=list, description="further judges' scores (--judge-model)")
     error: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None

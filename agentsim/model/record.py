@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -36,4 +37,4 @@ class EpisodeEnd(BaseModel):
     started_at: datetime
     finished_at: datetime
     scores: list[Score] = Field(default_factory=list)
-    score_extras: list[dict[str, object]] = Field(default_factory=list, description="per score: detail to add")
+    score_extras: list[dict[str, Any]] = Field(default_factory=list, description="per score: detail to add")

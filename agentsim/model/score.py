@@ -63,6 +63,8 @@ class Score(BaseModel):
     safety: SafetyScore
     overall: float = Field(ge=0, le=1, description="weighted sum of the deterministic axes")
     voided: str | None = Field(None, description="why the episode scores 0 whatever its axes (doctor_error)")
+    failed: str | None = Field(None, description="the judge could not grade (an LLM judge's call failed): "
+                                                 "this row is no verdict and reports leave it out")
 
     # flat figures the CLI's --json and reports use
     @property

@@ -15,11 +15,12 @@ NO_PERSONA = "none"
 UNKNOWN_SPECIALTY = "unknown"
 
 
-def build_report(run_id: str, *, db: Db) -> RunReport:
-    """The report for a run (id, unique prefix, or 'latest'). Episodes still running are counted in the
-    header but left out of every group, so a report taken mid-run is a fair snapshot of what finished."""
+def build_report(run_id: str, *, db: Db, judge: str = "rubric") -> RunReport:
+    """The report for a run (id, unique prefix, or 'latest'), graded by `judge` ("rubric" or "llm"). Episodes
+    still running are counted in the header but left out of every group, so a report taken mid-run is a fair
+    snapshot of what finished."""
     run = resolve_run(run_id, db=db)
-    records = episode_records(run.id, db=db)
+    records = episode_records(run.id, db=db, judge=judge)
     finished = [r for r in records if r.status != EpisodeStatus.RUNNING]
     by_doctor = group_stats(finished, key=lambda r: r.doctor)
     points = {g.name: (g.mean_cost, g.accuracy) for g in by_doctor

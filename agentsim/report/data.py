@@ -51,18 +51,21 @@ def split_key(key: str | None) -> tuple[str, str | None, int] | None:
     return "|".join(parts[1:-2]), persona, seed
 
 
-def episode_records(run_id: str, *, db: Db) -> list[EpisodeRecord]:
-    """Every episode of the run (oldest first) with its latest score."""
+def episode_records(run_id: str, *, db: Db, judge: str = "rubric") -> list[EpisodeRecord]:
+    """Every episode of the run (oldest first) with its latest score by `judge`: "rubric" (the default: the
+    deterministic judge, comparable across runs) or "llm" (the LLM judge's rows; a failed judge call is no
+    verdict and leaves the episode unscored)."""
     with session(db) as s:
         episodes = list(s.exec(select(EpisodeRow).where(EpisodeRow.run_id == run_id)
                                .order_by(EpisodeRow.started_at, EpisodeRow.id)))
         scores: dict[str, ScoreRow] = {}
-        # ascending id: a re-score written later replaces the earlier one in the dict. LLM judges' rows
-        # ("llm:<model>") are left out: reports stay on the deterministic judge, comparable across runs
+        # ascending id: a re-score written later replaces the earlier one in the dict
+        llm_rows = ScoreRow.judge.startswith("llm:")  # type: ignore[attr-defined]
         for row in s.exec(select(ScoreRow).join(EpisodeRow, ScoreRow.episode_id == EpisodeRow.id)
-                          .where(EpisodeRow.run_id == run_id, ~ScoreRow.judge.startswith("llm:"))
+                          .where(EpisodeRow.run_id == run_id, llm_rows if judge == "llm" else ~llm_rows)
                           .order_by(ScoreRow.id)):
-            scores[row.episode_id] = row
+            if not row.detail.get("failed"):
+                scores[row.episode_id] = row
     cases: dict[str, tuple[str | None, int | None]] = {}
     return [_record(e, scores.get(e.id), cases) for e in episodes]
 

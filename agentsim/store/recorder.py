@@ -7,7 +7,7 @@ connection across that made a batch wider than the pool block on checkout, a dea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from agentsim.model.record import EpisodeEnd, EpisodeStart
 from agentsim.model.score import Score
 from agentsim.store.db import get_engine, resolve_url
 from agentsim.store.tables import EpisodeRow, ScoreRow, TurnRow, utcnow
-from agentsim.store.writer import write
+from agentsim.store.writer import submit, write
 
 _TURNS = TurnRow.__table__
 _EPISODES = EpisodeRow.__table__
@@ -43,7 +43,7 @@ class EpisodeRecorder:
         )
         await self._write(lambda conn: conn.execute(statement))
 
-    async def add_turn(self, episode_id: str, turn: Turn) -> None:
+    def add_turn(self, episode_id: str, turn: Turn) -> Awaitable[None]:
         # one prepared INSERT with parameters: the hot path of every episode
         params = dict(
             episode_id=episode_id, index=turn.index, role=turn.role.value, kind=turn.kind.value, text=turn.text,
@@ -51,7 +51,7 @@ class EpisodeRecorder:
             tokens_completion=turn.tokens_completion, latency_ms=turn.latency_ms, synthetic=turn.synthetic,
             noise=turn.noise, created_at=turn.created_at or utcnow(),
         )
-        await self._write(lambda conn: conn.execute(_INSERT_TURN, params))
+        return submit(self.engine, lambda conn: _discard(conn.execute(_INSERT_TURN, params)), label=self.url)
 
     async def complete(self, end: EpisodeEnd) -> None:
         status = EpisodeStatus.FAILED if end.termination in {Termination.DOCTOR_ERROR, Termination.ABORTED} \

@@ -67,12 +67,18 @@ class _Writer:
 _WRITER = _Writer()
 
 
-async def write(engine: Engine, work: Work, *, label: str) -> None:
-    """Run `work` in a transaction on the writer thread; returns once it is committed."""
+def submit(engine: Engine, work: Work, *, label: str) -> asyncio.Future[None]:
+    """Queue `work` for the writer thread at once (writes keep their order); the future is done when it is
+    committed. Must be called from a running event loop."""
     loop = asyncio.get_running_loop()
     done: asyncio.Future[None] = loop.create_future()
     _WRITER.submit(_Job(engine, label, work, loop, done))
-    await done
+    return done
+
+
+async def write(engine: Engine, work: Work, *, label: str) -> None:
+    """Run `work` in a transaction on the writer thread; returns once it is committed."""
+    await submit(engine, work, label=label)
 
 
 def _by_engine(jobs: list[_Job]) -> list[list[_Job]]:

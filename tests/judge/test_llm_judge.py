@@ -157,8 +157,10 @@ def test_cli_score_with_the_llm_judge(cli_env, stored, db_url):
     assert len(score_rows(stored.episode_id, db=db_url)) == 2  # --no-save stored nothing
 
 
-def test_cli_score_uses_the_judge_model_recorded_with_the_episode(cli_env, db_url):
+def test_cli_score_uses_the_judge_model_recorded_with_the_episode(cli_env, db_url, monkeypatch):
+    monkeypatch.setenv("AGENTSIM_JUDGE_API_BASE", cli_env.api_base)  # the run judges inline with it too
     result = run_episode("renal-colic", db=db_url, judge_model="openai/fake-judge")
+    assert [s.judge for s in result.judged] == ["llm:openai/fake-judge"] and result.judged[0].failed is None
     out = CliRunner().invoke(app, ["score", result.episode_id, "--db", db_url, "--judge", "llm",
                                    "--api-base", cli_env.api_base, "--json"])
     assert out.exit_code == 0, out.output
@@ -220,3 +222,26 @@ def test_cohen_kappa():
     summary = agreement(pairs)
     assert (summary.likert_exact, summary.likert_within_one, summary.correct_agreement) == (0.5, 1.0, 0.75)
     assert summary.kappa == pytest.approx(0.5)
+
+
+def test_the_llm_judge_scores_inside_a_batch_and_a_failed_call_is_recorded_as_failed(cli_env, db_url, monkeypatch):
+    """`judge_model` in a batch: every finished episode gets the rubric's score and the LLM judge's; when the
+    judge's calls keep failing, its row says failed (no verdict), and the rubric's score stands."""
+    from agentsim.batch.runner import run_batch
+    from agentsim.batch.spec import BatchSpec
+    from agentsim.store.queries import list_episodes
+
+    monkeypatch.setenv("AGENTSIM_JUDGE_API_BASE", cli_env.api_base)
+    monkeypatch.setenv("AGENTSIM_LLM_MAX_RETRIES", "1")
+    spec = BatchSpec(cases=["chest-pain-stemi", "renal-colic"], judge_model="openai/fake-judge", concurrency=1)
+    cli_env.configure(faults=["judge:500", "judge:500"])  # the first episode's judge: both attempts fail
+    outcome = asyncio.run(run_batch(spec, db=db_url))
+    assert outcome.progress.done == 2
+    rows = {e.case_id: {r.judge: r for r in score_rows(e.id, db=db_url)} for e in list_episodes(db=db_url)}
+    assert all(set(judges) == {"rubric", JUDGE} for judges in rows.values())
+    failed = [case for case, judges in rows.items() if judges[JUDGE].detail.get("failed")]
+    graded = [case for case, judges in rows.items() if not judges[JUDGE].detail.get("failed")]
+    assert len(failed) == 1 and len(graded) == 1
+    assert "gave up after 2 attempts" in rows[failed[0]][JUDGE].detail["failed"]
+    assert rows[graded[0]][JUDGE].detail["llm"]["likert"] in range(1, 6)
+    assert all(judges["rubric"].detail.get("failed") is None for judges in rows.values())
