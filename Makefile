@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# the default database (./agentsim.db, or AGENTSIM_DB), so `agentsim replay latest` and `agentsim view`
+# afterwards find the demo's episode
 demo: $(STAMP)
-	$(BIN)/agentsim run chest-pain-stemi --db sqlite:///demo.db
-	$(BIN)/agentsim replay latest --db sqlite:///demo.db --speed 0
+	$(BIN)/agentsim run chest-pain-stemi
+	$(BIN)/agentsim replay latest --speed 0
+	@echo "Replay it again: $(BIN)/agentsim replay latest --step · browse it: $(BIN)/agentsim view"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -rs

@@ -51,7 +51,7 @@ def configure_env(api_base: str, max_concurrency: int) -> None:
     })
 
 
-def spec_for(episodes: int, concurrency: int):  # noqa: ANN201 - BatchSpec
+def spec_for(episodes: int, concurrency: int):
     from agentsim.batch.spec import BatchSpec
     from agentsim.cases.library import scenario_paths
 

@@ -76,7 +76,7 @@ def build(url: str, episodes: int) -> tuple[str, list[str], int]:
     pending: dict[str, list[dict]] = {"episodes": [], "turns": [], "scores": []}
     base = templates[0]["started_at"]
 
-    def flush(conn) -> None:  # noqa: ANN001
+    def flush(conn) -> None:
         for table, key in ((e_t, "episodes"), (t_t, "turns"), (s_t, "scores")):
             if pending[key]:
                 conn.execute(insert(table), pending[key])

@@ -50,10 +50,10 @@ def capture() -> None:
     import agentsim.agents.patient.llm as patient
 
     for role, module in (("doctor", doctor), ("patient", patient), ("gatekeeper", gatekeeper)):
-        def wrapped(messages, *, _real=module.complete, _role=role, **kwargs):  # noqa: ANN001, ANN202
+        def wrapped(messages, *, _real=module.complete, _role=role, **kwargs):
             sent = list(messages)  # the agent appends to its list after the call
 
-            async def call():  # noqa: ANN202
+            async def call():
                 completion = await _real(messages, **kwargs)
                 CALLS.append({"episode": _episode.get(), "role": _role, "messages": sent,
                               "prompt_reported": completion.prompt_tokens,
@@ -139,7 +139,7 @@ def analyse() -> dict[str, Any]:
     }
 
 
-async def run(cases: list[str], server) -> None:  # noqa: ANN001
+async def run(cases: list[str], server) -> None:
     from agentsim.engine.episode import arun_episode
 
     options = {"api_base": server.api_base, "api_key": "sk-fake", "max_concurrency": 8}

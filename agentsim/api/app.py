@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from agentsim.api import errors
+from agentsim.api import errors, web
 from agentsim.api.deps import bearer_scheme
 from agentsim.api.manager import RunManager
 from agentsim.api.middleware import BearerAuthMiddleware, BodyLimitMiddleware
@@ -41,7 +41,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         warm.cancel()  # a thread cannot be stopped; this only drops our interest in it
         await manager.shutdown(settings.shutdown_grace_seconds)
 
-    app = FastAPI(title="agentsim", version=_version(), description=DESCRIPTION, lifespan=lifespan)
+    from fastapi_offline import FastAPIOffline  # /docs from assets shipped in the package: works offline
+
+    app: FastAPI = FastAPIOffline(title="agentsim", version=_version(), description=DESCRIPTION, lifespan=lifespan,
+                                  redoc_url=None)
     app.state.settings = settings
     app.state.runs = manager
     errors.install(app)
@@ -52,6 +55,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     responses = {**errors.INVALID, **(errors.UNAUTHORIZED if settings.auth_enabled else {})}
     for module in (runs, reports, episodes, cases, personas, doctors):
         app.include_router(module.router, dependencies=protected, responses=responses)
+    web.install(app)  # the viewer's pages under / and /view/: the same token, from a login form's cookie
 
     # added last = runs first: auth before the body is read, so a stranger's large body costs nothing
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agentsim.api.models import ErrorBody
@@ -18,7 +18,7 @@ from agentsim.errors import NotFoundError, UserError
 log = logging.getLogger("agentsim.api")
 
 # for the OpenAPI `responses=` of routes
-NOT_FOUND = {404: {"model": ErrorBody, "description": "no such id"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such id"}}
 INVALID = {422: {"model": ErrorBody, "description": "the body or a parameter is invalid; `detail` names the field"}}
 TOO_LARGE = {413: {"model": ErrorBody, "description": "the request body is over the server's limit"}}
 BUSY = {429: {"model": ErrorBody, "description": "too many runs are running on this server"}}
@@ -45,8 +45,12 @@ def _body(status: int, detail: Any) -> dict[str, Any]:
     return {"error": "validation_error" if status == 422 else error_code(status), "detail": detail}
 
 
-async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     detail = exc.detail if isinstance(exc.detail, str | list) else str(exc.detail)
+    if _wants_page(request):  # a browser on a viewer page gets a page, with a way back
+        from agentsim.api.web.render import error_page
+
+        return error_page(request, exc.status_code, str(detail))
     return JSONResponse(_body(exc.status_code, detail), status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
 
@@ -66,6 +70,11 @@ async def _user_error(_request: Request, exc: UserError) -> JSONResponse:
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error: %s", exc)
     return JSONResponse(_body(500, "internal server error (see the server log)"), status_code=500)
+
+
+def _wants_page(request: Request) -> bool:
+    path = request.url.path
+    return (path == "/" or path.startswith("/view/")) and "text/html" in request.headers.get("accept", "")
 
 
 def install(app: FastAPI) -> None:

@@ -12,8 +12,13 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/login"})
+# public files (stylesheets, scripts, the Swagger UI bundle): nothing in them is the server's data
+OPEN_PREFIXES = ("/view/static/", "/static-offline-docs/")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# the viewer's cookie authenticates reads only: a cross-site form can then never start or cancel a run
+_COOKIE_METHODS = frozenset({"GET", "HEAD"})
+SESSION_COOKIE = "agentsim_session"
 
 
 async def send_error(send: Send, status: int, error: str, detail: str,
@@ -31,6 +36,31 @@ def bearer_token(scope: Scope) -> str | None:
             scheme, _, token = value.decode("latin-1").partition(" ")
             return token.strip() if scheme.lower() == "bearer" and token.strip() else None
     return None
+
+
+def session_value(token: str) -> str:
+    """The viewer's cookie: derived from the token (an HMAC), so a leaked cookie never reveals the token
+    itself, and changing the token logs every browser out."""
+    return hmac.new(token.encode(), b"agentsim viewer session v1", "sha256").hexdigest()
+
+
+def session_cookie(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _, val = part.strip().partition("=")
+                if key == SESSION_COOKIE and val:
+                    return str(val)
+    return None
+
+
+def is_page(scope: Scope) -> bool:
+    """A browser page of the viewer, or /docs asked for by a browser: these redirect to the login form."""
+    path = scope["path"]
+    if path == "/" or path.startswith("/view/"):
+        return True
+    accept = dict(scope.get("headers", [])).get(b"accept", b"")
+    return path == "/docs" and b"text/html" in accept
 
 
 def token_matches(given: str | None, *expected: str | None) -> bool:
@@ -53,14 +83,34 @@ class BearerAuthMiddleware:
         self.admin_token = admin_token  # the admin may do everything a user may
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
             await self.app(scope, receive, send)
             return
-        if not token_matches(bearer_token(scope), self.token, self.admin_token):
-            await send_error(send, 401, "unauthorized", "missing or wrong bearer token",
-                             headers=[(b"www-authenticate", b"Bearer")])
+        if token_matches(bearer_token(scope), self.token, self.admin_token) or self._cookie_ok(scope):
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if scope["method"] in _COOKIE_METHODS and is_page(scope):
+            await _redirect_to_login(send, scope)
+            return
+        await send_error(send, 401, "unauthorized", "missing or wrong bearer token",
+                         headers=[(b"www-authenticate", b"Bearer")])
+
+    def _cookie_ok(self, scope: Scope) -> bool:
+        if scope["method"] not in _COOKIE_METHODS:
+            return False
+        return token_matches(session_cookie(scope), session_value(self.token),
+                             session_value(self.admin_token) if self.admin_token else None)
+
+
+async def _redirect_to_login(send: Send, scope: Scope) -> None:
+    from urllib.parse import quote
+
+    target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "")
+    location = f"/login?next={quote(target, safe='')}".encode()
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", location), (b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
 
 
 class BodyLimitMiddleware:

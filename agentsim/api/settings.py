@@ -18,6 +18,8 @@ class ApiSettings(BaseSettings):
         default=None, description="when set, every route but /health needs `Authorization: Bearer <token>`")
     admin_token: SecretStr | None = Field(
         default=None, description="unlocks GET /cases/{id}?full=true (the diagnosis and marking sheet)")
+    viewer_full_cases: bool = Field(
+        default=False, description="the viewer shows every case's marker sheet to anyone (`agentsim view` only)")
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="larger request bodies get a 413")
     page_size: int = Field(default=50, ge=1, description="`limit` when a list request gives none")
     max_page_size: int = Field(default=500, ge=1)

@@ -42,7 +42,8 @@ async def run_remote(spec: dict[str, Any], db: str) -> dict[str, Any]:
 
     ref = _REMOTE.remote(spec, db)
     try:
-        return await ref
+        outcome: dict[str, Any] = await ref
+        return outcome
     except asyncio.CancelledError:
         ray.cancel(ref, force=True)  # the episode in flight is lost; resume re-runs its key
         raise

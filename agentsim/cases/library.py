@@ -53,7 +53,7 @@ def scenario_paths(directory: Path | None = None) -> list[Path]:
 
 
 def load_case_file(path: Path) -> Case:
-    case = parse_model(Case, path)
+    case = parse_model(Case, path).with_base_dir(path.resolve().parent)
     if case.id != path.stem:
         raise CaseFileError(path, [f"id: {case.id!r} must equal the file name {path.stem!r}"])
     return case

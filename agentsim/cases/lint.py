@@ -11,6 +11,7 @@ from agentsim.errors import CaseFileError
 from agentsim.match.leak import leaks
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
+from agentsim.model.image import MAX_IMAGE_BYTES
 
 
 class FileKind(StrEnum):
@@ -44,11 +45,15 @@ def lint_case(case: Case, catalogue: Catalogue | None) -> list[str]:
         for term in leaks(finding.finding, names):
             problems.append(f"exam[{i}]: names the diagnosis ({term!r})")
     for test in case.tests:
-        if not test.pathognomonic:
-            for term in leaks(test.result, names):
-                problems.append(f"tests[{test.id}]: a non-pathognomonic result names the diagnosis ({term!r})")
-        if catalogue is not None and catalogue.get(test.id) is None:
-            problems.append(f"tests[{test.id}]: not in the test catalogue")
+        # pathognomonic or not: a result reads like a report, describing the finding without its label
+        terms = leaks(test.result, names)
+        if terms:
+            problems.append(f"tests[{test.id}]: the result names the diagnosis ({', '.join(map(repr, terms))}); "
+                            "describe the finding as a report would")
+        if catalogue is not None and catalogue.get(test.priced_as) is None:
+            where = f"catalogue_id {test.catalogue_id!r}" if test.catalogue_id else "not"
+            problems.append(f"tests[{test.id}]: {where} in the test catalogue")
+    problems.extend(lint_images(case))
     fact_ids = {f.id for f in case.patient.facts}
     for item in case.rubric.must_ask:
         if isinstance(item, str) and item not in fact_ids:
@@ -66,6 +71,26 @@ def lint_codes(case: Case) -> list[str]:
     from agentsim.judge.diagnosis_codes import code_problems
 
     return code_problems(case.diagnosis)
+
+def lint_images(case: Case) -> list[str]:
+    """Local images exist under the case's folder and are small enough to send; captions hide the diagnosis."""
+    problems: list[str] = []
+    names = case.diagnosis.accepted_names()
+    owners = [(f"exam[{i}]", f.images) for i, f in enumerate(case.exam)] + [(f"tests[{t.id}]", t.images)
+                                                                         for t in case.tests]
+    for owner, images in owners:
+        for image in images:
+            for term in leaks(f"{image.caption} {image.alt}", names):
+                problems.append(f"{owner}: an image caption or alt text names the diagnosis ({term!r})")
+            if image.path is None or case.base_dir is None:
+                continue
+            file = case.base_dir / image.path
+            if not file.is_file():
+                problems.append(f"{owner}: image {image.path!r} not found (looked for {file})")
+            elif file.stat().st_size > MAX_IMAGE_BYTES:
+                problems.append(f"{owner}: image {image.path!r} is {file.stat().st_size // 1000} kB; the limit is "
+                                f"{MAX_IMAGE_BYTES // 1000} kB")
+    return problems
 
 
 def classify(path: Path) -> FileKind:
@@ -107,7 +132,11 @@ def validate_paths(paths: list[Path]) -> list[FileReport]:
             elif kind is FileKind.PERSONA:
                 load_persona(path)
             elif kind is FileKind.CATALOGUE:
-                load_catalogue(path)
+                untraced = load_catalogue(path).untraced_prices()
+                if untraced:
+                    report.errors.append(f"price_basis: {len(untraced)} price(s) state no basis (a CMS fee schedule "
+                                         f"year and locality, or an estimate with its reason): "
+                                         f"{', '.join(untraced[:8])}")
             elif path.resolve().parent == rubrics_dir().resolve() or kind is FileKind.RUBRIC:
                 load_rubric(path)
         except CaseFileError as exc:

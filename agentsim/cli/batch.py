@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.batch.runner import Progress as BatchProgress
 
 
 def batch(
@@ -18,7 +21,12 @@ def batch(
     executor: Annotated[str, typer.Option(help="local (asyncio) or ray (needs agentsim[ray])")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="a Ray cluster address; default: a local Ray")] = None,
 ) -> None:
-    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run."""
+    """Run a batch spec (cases x doctors x personas x repeats); resume an interrupted run.
+
+    The spec is YAML or JSON: examples/batch.yaml shows and explains every field, and `agentsim schema batch`
+    prints its JSON Schema. Exit codes: 0 every episode completed, 1 an episode failed or the run was
+    interrupted (resume it), 2 a bad spec or flag.
+    """
     import asyncio
     import signal
 
@@ -52,7 +60,7 @@ def batch(
         loop.add_signal_handler(signal.SIGINT, stop.set)  # Ctrl-C: stop cleanly, resumable
         task_id = None
 
-        def on_progress(p) -> None:  # noqa: ANN001 - a Progress
+        def on_progress(p: BatchProgress) -> None:
             bar.update(task_id, total=p.total, completed=p.skipped + p.done + p.failed, failed=p.failed,
                    cost=p.cost_usd)
 
@@ -73,3 +81,16 @@ def batch(
     if outcome.status is not RunStatus.COMPLETED:
         typer.echo(f"resume with: agentsim batch resume {outcome.run_id[:12]}" + (f" --db {db}" if db else ""))
         raise typer.Exit(1)
+    broken = failed_episodes(outcome.run_id, db=url)
+    if broken:  # the run finished, but not every consultation did: scripts must be able to tell
+        typer.echo(f"{broken} episode(s) failed (doctor_error, aborted or crashed): see "
+                   f"`agentsim episodes list --run {outcome.run_id[:8]}`", err=True)
+        raise typer.Exit(1)
+
+
+def failed_episodes(run_id: str, *, db: str) -> int:
+    """Episodes of the run that crashed, or whose doctor failed (doctor_error) or that were aborted."""
+    from agentsim.report.data import episode_records
+
+    return sum(r.status == "failed" or r.termination in ("doctor_error", "aborted")
+               for r in episode_records(run_id, db=db))

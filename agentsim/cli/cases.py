@@ -20,7 +20,6 @@ def list_cases(
 ) -> None:
     """List the scenarios."""
     from rich.console import Console
-    from rich.table import Table
 
     from agentsim.cases.library import load_all_cases
 
@@ -33,12 +32,17 @@ def list_cases(
                  "difficulty": c.difficulty, "tags": c.tags} for c in cases]
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title=f"{len(cases)} cases")
-    for column in ("id", "specialty", "setting", "difficulty", "title"):
-        table.add_column(column)
-    for c in cases:
-        table.add_row(c.id, c.specialty.value, c.setting.value, str(c.difficulty), c.title)
-    Console().print(table)
+    # one line a case, laid out by hand: the id is never cut (it is what you type next), the title gives way
+    console = Console(highlight=False)
+    lines = [(c.id, c.specialty.value, c.setting.value, str(c.difficulty), c.title) for c in cases]
+    header = ("id", "specialty", "setting", "diff", "title")
+    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(4)]
+    console.print(f"{len(cases)} cases", style="bold", markup=False)
+    for i, row in enumerate([header, *lines]):
+        head = " ".join(cell.rjust(w) if j == 3 else cell.ljust(w) for j, (cell, w) in enumerate(zip(row[:4], widths, strict=True)))
+        room = console.width - len(head) - 1
+        title = row[4] if len(row[4]) <= room else (row[4][:room - 1] + "…" if room > 1 else "")
+        console.print(f"{head} {title}".rstrip(), style="bold" if i == 0 else None, markup=False, soft_wrap=True)
 
 
 @app.command("show")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from agentsim.model.episode import EpisodeResult, Turn
+    from agentsim.model.episode import EpisodeResult, Termination, Turn
 
 
 def _parse_options(pairs: list[str], flag: str = "--doctor-opt") -> dict[str, str]:
@@ -90,19 +90,28 @@ def run(
         case=case, doctor=RoleSpec(ref=doctor, options=doctor_options),
         patient=RoleSpec(ref=patient, options=patient_options), gatekeeper=RoleSpec(ref=gatekeeper,
                                                                                   options=gatekeeper_options),
-        persona=persona, max_turns=max_turns, budget=budget, seed=seed, judge=JudgeSpec(model=judge_model),
+        persona=persona, max_turns=max_turns, budget=budget, seed=seed,
+        judge=JudgeSpec(model=judge_model, options={"api_base": api_base} if judge_model and api_base else {}),
     )
     result = run_episode(spec, db=resolve_url(db), on_turn=show if live else None)
     if as_json:
         typer.echo(json.dumps(episode_json(result), indent=2))
-        return
-    if quiet:
+    elif quiet:
         s = result.score
         verdict = f"likert {s.diagnosis.likert} ({'correct' if s.diagnosis.correct else 'incorrect'})" if s else "unscored"
         typer.echo(f"{result.episode_id} {result.case_id} {result.termination.value} {verdict}")
-        return
-    console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
-    console.print(f"Replay with: agentsim replay {result.episode_id[:12]}" + (f" --db {db}" if db else ""))
+    else:
+        console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
+        console.print(f"Replay with: agentsim replay {result.episode_id[:12]}" + (f" --db {db}" if db else ""))
+    raise typer.Exit(run_exit_code(result.termination))
+
+
+def run_exit_code(termination: Termination) -> int:
+    """0 when the consultation ran to an end (whatever the grade), 1 when the doctor failed (doctor_error:
+    an unreachable HTTP doctor, a model that never produced an action) or it was aborted."""
+    from agentsim.model.episode import Termination
+
+    return 1 if termination in (Termination.DOCTOR_ERROR, Termination.ABORTED) else 0
 
 
 def episode_json(result: EpisodeResult) -> dict[str, object]:

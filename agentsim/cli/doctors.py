@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 app = typer.Typer(help="Doctor agents: built-ins and installed plug-ins.", no_args_is_help=True)
-schema_app = typer.Typer(help="JSON Schemas for agents written in other languages.", no_args_is_help=True)
+schema_app = typer.Typer(help="JSON Schemas: the HTTP doctor protocol, the batch spec.", no_args_is_help=True)
 
 
 @app.command("list")
@@ -56,8 +56,16 @@ def doctor_io(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create {out}: {exc.strerror or exc}") from None
-    stem = DOCTOR_IO_VERSION.replace("/", "-")  # agentsim.doctor-io-v1
+    stem = DOCTOR_IO_VERSION.replace("/", "-")  # agentsim.doctor-io-v2
     for part in ("request", "response"):
         path = out / f"{stem}.{part}.schema.json"
         path.write_text(json.dumps(schemas[part], indent=2) + "\n", encoding="utf-8")
         typer.echo(str(path))
+
+
+@schema_app.command("batch")
+def batch_schema() -> None:
+    """The batch spec (`agentsim batch SPEC`, POST /runs) as JSON Schema; examples/batch.yaml shows every field."""
+    from agentsim.batch.spec import BatchSpec
+
+    typer.echo(json.dumps(BatchSpec.model_json_schema(), indent=2))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.model.episode import EpisodeResult
 
 app = typer.Typer(help="Stored episodes.", no_args_is_help=True)
 
@@ -32,37 +36,63 @@ EPISODE_FORMATS = {ExportFormat.JSON, ExportFormat.JSONL, ExportFormat.MD}
 RUN_FORMATS = {ExportFormat.JSONL, ExportFormat.CSV, ExportFormat.PARQUET}
 
 
+SHORT_ID = 8  # a prefix every lookup accepts (4+ characters); never cut further, never with an ellipsis
+
+
 @app.command("list")
 def list_episodes(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=1, help="how many, newest first")] = 20,
+    run: Annotated[str | None, typer.Option(help="only this run (id, unique prefix or 'latest')")] = None,
+    doctor: Annotated[str | None, typer.Option(help="only this doctor (registered name or batch label)")] = None,
     case: Annotated[str | None, typer.Option(help="only this case id")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List stored episodes, newest first."""
+    """List stored episodes, newest first, with their score and run."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    from agentsim.store.queries import list_episodes as query
+    from agentsim.cli.dbpath import check_prefix, existing_db
+    from agentsim.report.data import resolve_run, split_key
+    from agentsim.store.browse import filtered_episodes
+    from agentsim.store.queries import latest_score_row
 
-    rows = query(db=db, limit=limit, case_id=case)
+    url = existing_db(db)
+    run_id = resolve_run(check_prefix(run, what="run"), db=url).id if run else None
+    rows = filtered_episodes(db=url, limit=limit, run_id=run_id, doctor=doctor, case_id=case)
+    scores = {r.id: latest_score_row(r.id, db=url) for r in rows}
     if as_json:
-        typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2, default=str))
+        typer.echo(json.dumps([{**r.model_dump(mode="json"), "likert": s.diagnosis_likert if s else None,
+                                "correct": s.diagnosis_correct if s else None}
+                               for r in rows for s in [scores[r.id]]], indent=2, default=str))
         return
-    table = Table(title=f"{len(rows)} episodes")
-    for column in ("id", "case", "doctor", "persona", "status", "termination", "diagnosis", "cost", "started"):
-        table.add_column(column)
+    # ids and case ids are what users type next: never cut; the other columns fold onto a second line
+    table = Table(title=f"{len(rows)} episodes", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  padding=0)
+    table.add_column("id", no_wrap=True, min_width=SHORT_ID)
+    table.add_column("run", no_wrap=True, min_width=SHORT_ID)
+    table.add_column("case", no_wrap=True)
+    table.add_column("doctor", overflow="fold")
+    table.add_column("outcome", overflow="fold")
+    table.add_column("likert", justify="right", no_wrap=True)
+    table.add_column("cost", justify="right", no_wrap=True)
+    table.add_column("started", overflow="fold")
     for r in rows:
-        table.add_row(r.id[:12], r.case_id, r.doctor, r.persona or "-", r.status, r.termination or "-",
-                      r.diagnosis or "-", f"${r.total_cost:,.0f}", f"{r.started_at:%Y-%m-%d %H:%M:%S}")
-    Console().print(table)
+        score = scores[r.id]
+        label = (split_key(r.key) or (r.doctor, None, 0))[0]
+        likert = "-" if score is None else f"{score.diagnosis_likert}{'✓' if score.diagnosis_correct else ''}"
+        table.add_row(r.id[:SHORT_ID], (r.run_id or "-")[:SHORT_ID], r.case_id, label,
+                      r.termination or r.status, likert, f"${r.total_cost:,.0f}", f"{r.started_at:%m-%d %H:%M}")
+    Console(highlight=False).print(table)
 
 
 def replay(
     episode: EpisodeArg,
     db: DbOption = None,
     speed: Annotated[float, typer.Option(min=0, help="seconds between turns (0: all at once)")] = 0.6,
-    step: Annotated[bool, typer.Option("--step", help="wait for Enter between turns")] = False,
+    step: Annotated[bool, typer.Option("--step", help="one turn at a time: [Enter] next, [b] back, [q] quit")]
+    = False,
 ) -> None:
     """Replay a stored consultation in the terminal."""
     import time
@@ -70,22 +100,55 @@ def replay(
     from rich.console import Console
 
     from agentsim.cases.library import load_case
+    from agentsim.cli.dbpath import check_prefix, existing_db
     from agentsim.cli.render import case_card, running_spent, score_card, turn_panel
     from agentsim.store.queries import load_episode
 
-    result = load_episode(episode, db=db)
+    result = load_episode(check_prefix(episode, what="episode"), db=existing_db(db))
     console = Console(highlight=False)
     try:
         console.print(case_card(load_case(result.case_id)))
     except Exception:  # noqa: BLE001 - a replay must work even if the case file has since gone
         console.print(f"[bold]Case[/] {result.case_id} (case file not available)")
-    for turn, spent in zip(result.turns, running_spent(result.turns), strict=True):
-        console.print(turn_panel(turn, spent=spent))
-        if step:
-            input()
-        elif speed:
-            time.sleep(speed)
+    spent, n = running_spent(result.turns), len(result.turns)
+    if step:
+        if not step_through(n, show=lambda i: console.print(turn_panel(result.turns[i], spent=spent[i],
+                                                                       counter=f"{i + 1}/{n}")),
+                            read=lambda: console.input(STEP_HINT)):
+            console.print("[dim]replay stopped[/]")
+            return
+    else:
+        for i, turn in enumerate(result.turns):
+            console.print(turn_panel(turn, spent=spent[i], counter=f"{i + 1}/{n}"))
+            if speed:
+                time.sleep(speed)
     console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
+
+
+STEP_HINT = "[dim]\\[Enter] next  \\[b] back  \\[q] quit[/] "
+
+
+def step_through(n: int, *, show: Callable[[int], None], read: Callable[[], str]) -> bool:
+    """Show turn 0, then move on each key: Enter next, b back, q quit. True when the last turn was passed
+    (the score follows), False on q or end of input."""
+    i = 0
+    while i < n:
+        show(i)
+        while True:
+            try:
+                key = read().strip().lower()
+            except (EOFError, KeyboardInterrupt):
+                return False
+            if key in ("q", "quit"):
+                return False
+            if key in ("b", "back"):
+                if i == 0:
+                    continue  # already at the first turn: wait for another key
+                i -= 1
+                break
+            i += 1
+            break
+    return True
 
 
 def export(
@@ -99,9 +162,12 @@ def export(
     out: Annotated[Path | None, typer.Option(help="write to this file (csv and parquet need one)")] = None,
 ) -> None:
     """Export a stored episode, or a whole run as rows for pandas, datasets or a spreadsheet."""
+    from agentsim.cli.dbpath import check_prefix, existing_db
     from agentsim.errors import UserError
     from agentsim.report.data import export_target
 
+    db = existing_db(db)
+    check_prefix(target, what="run or episode")
     run_only = format in {ExportFormat.CSV, ExportFormat.PARQUET} or level is not None
     kind, ident = export_target(target, db=db, prefer_run=run_only)
     if kind == "run":
@@ -135,7 +201,7 @@ def export(
         typer.echo(f"wrote {out}", err=True)
 
 
-def markdown(result) -> str:  # noqa: ANN001 - an EpisodeResult
+def markdown(result: EpisodeResult) -> str:
     lines = [f"# Episode {result.episode_id}", "", f"- case: `{result.case_id}`",
              f"- doctor: {result.agents.doctor}; patient: {result.agents.patient}; "
              f"gatekeeper: {result.agents.gatekeeper}; persona: {result.persona or 'none'}; seed: {result.seed}",
@@ -184,10 +250,13 @@ def score(
     from rich.console import Console
 
     from agentsim.cases.library import load_case, load_catalogue, load_rubric
+    from agentsim.cli.dbpath import check_prefix, existing_db
     from agentsim.cli.render import judgement_card, score_card
     from agentsim.judge.rubric import score_turns
     from agentsim.store.queries import load_episode, save_score
 
+    db = existing_db(db)
+    check_prefix(episode, what="episode")
     console = Console(highlight=False)
     if judge is JudgeChoice.LLM:
         from agentsim.cli.consult import _parse_options

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.judge.agreement import Agreement, JudgePair
 
 from agentsim.cli.episodes import (
     ApiBaseOption,
@@ -74,7 +77,7 @@ def compare(
     _print(pairs, summary, models)
 
 
-def _print(pairs, summary, models: list[str]) -> None:  # noqa: ANN001 - JudgePairs, an Agreement
+def _print(pairs: list[JudgePair], summary: Agreement, models: list[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 

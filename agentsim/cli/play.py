@@ -8,14 +8,24 @@ import typer
 
 if TYPE_CHECKING:
     from agentsim.model.case import Case
-    from agentsim.model.episode import EpisodeResult
+    from agentsim.model.episode import EpisodeResult, Turn
+
+
+HUMAN_MAX_TURNS = 40  # a careful history takes more turns than an agent's: a student hit 20 at turn 15
 
 
 def play(
-    case: Annotated[str, typer.Argument(help="case id (see `agentsim cases list`) or path to a case file")],
+    case: Annotated[str | None, typer.Argument(help="case id (see `agentsim cases list`) or path to a case file")]
+    = None,
+    random_case: Annotated[bool, typer.Option("--random", help="a case picked for you, its id and title hidden "
+                                                               "until the end")] = False,
+    specialty: Annotated[str | None, typer.Option(help="with --random: only this specialty")] = None,
+    difficulty: Annotated[int | None, typer.Option(min=1, max=3, help="with --random: only this difficulty")]
+    = None,
     persona: Annotated[str | None, typer.Option(help="patient persona id (see personas/)")] = None,
     seed: Annotated[int, typer.Option(help="seed for persona noise")] = 0,
-    max_turns: Annotated[int, typer.Option(min=1, help="your turns; the last must be a diagnosis")] = 20,
+    max_turns: Annotated[int, typer.Option(min=1, help="your turns; the last must be a diagnosis")]
+    = HUMAN_MAX_TURNS,
     budget: Annotated[float | None, typer.Option(min=0, help="USD; when spent, the next turn must diagnose")] = None,
     db: Annotated[str | None, typer.Option(help="database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]")]
     = None,
@@ -24,9 +34,10 @@ def play(
     import asyncio
 
     from rich.console import Console
+    from rich.markup import escape
 
     from agentsim.agents.doctor.human import HumanDoctor
-    from agentsim.cases.library import load_case, load_persona
+    from agentsim.cases.library import load_persona
     from agentsim.cli.render import case_card, score_card, turn_panel
     from agentsim.engine.episode import arun_episode
     from agentsim.model.episode import Role, Termination
@@ -35,13 +46,13 @@ def play(
 
     console = Console(highlight=False)
     # an unknown case or persona fails here, before the brief is shown and the trainee starts typing
-    loaded = load_case(case)
+    loaded = pick_case(case, random_case=random_case, specialty=specialty, difficulty=difficulty)
     patient_persona = load_persona(persona) if persona else None
-    console.print(case_card(loaded))
+    console.print(case_card(loaded, hide_identity=random_case))
     console.print("Type a question for the patient, or /help for the commands.")
     spent = 0.0
 
-    def show(turn) -> None:  # noqa: ANN001 - a Turn
+    def show(turn: Turn) -> None:
         nonlocal spent
         spent += turn.cost
         if turn.role is not Role.DOCTOR:
@@ -65,7 +76,32 @@ def play(
         console.print("[yellow]Consultation ended before a diagnosis (aborted); the turns so far are logged.[/]")
     console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))
     console.print(tests_line(result, loaded))
+    if random_case:
+        console.print(f"[bold]The case was[/] {escape(loaded.title)} ({loaded.id})")
     console.print(f"Replay with: agentsim replay {result.episode_id[:12]}" + (f" --db {db}" if db else ""))
+
+
+def pick_case(case: str | None, *, random_case: bool, specialty: str | None, difficulty: int | None) -> Case:
+    """The named case, or with --random one drawn from the library (filtered), so the trainee cannot read
+    the diagnosis off its id."""
+    import random
+
+    from agentsim.cases.library import load_all_cases, load_case
+    from agentsim.errors import UserError
+
+    if not random_case:
+        if case is None:
+            raise UserError("give a case id (see `agentsim cases list`) or --random")
+        if specialty or difficulty:
+            raise UserError("--specialty and --difficulty choose a --random case; leave them out with a case id")
+        return load_case(case)
+    if case is not None:
+        raise UserError("give a case id or --random, not both")
+    pool = [c for c in load_all_cases() if (specialty is None or c.specialty.value == specialty)
+            and (difficulty is None or c.difficulty == difficulty)]
+    if not pool:
+        raise UserError(f"no case with specialty={specialty} difficulty={difficulty} (see `agentsim cases list`)")
+    return random.SystemRandom().choice(pool)
 
 
 def tests_line(result: EpisodeResult, case: Case) -> str:

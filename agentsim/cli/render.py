@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+if TYPE_CHECKING:
+    from agentsim.judge.llm import LLMJudgement
+
 from agentsim.model.case import Case
-from agentsim.model.episode import Role, Turn
+from agentsim.model.episode import Role, Turn, TurnKind
 from agentsim.model.score import Score
 
 ROLE_STYLE = {Role.DOCTOR: "cyan", Role.PATIENT: "green", Role.GATEKEEPER: "magenta", Role.SYSTEM: "yellow"}
 ROLE_TITLE = {Role.DOCTOR: "Doctor", Role.PATIENT: "Patient", Role.GATEKEEPER: "Examiner", Role.SYSTEM: "System"}
 
 
-def case_card(case: Case, *, reveal: bool = False) -> Panel:
+def case_card(case: Case, *, reveal: bool = False, hide_identity: bool = False) -> Panel:
+    """`hide_identity`: no id, title or tags (most ids name the diagnosis), for a case drawn at random."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("Case", f"{case.id}  (v{case.version}, {case.author}, {case.license})")
+    if not hide_identity:
+        table.add_row("Case", f"{case.id}  (v{case.version}, {case.author}, {case.license})")
     table.add_row("Specialty", f"{case.specialty.value} · {case.setting.value} · difficulty {case.difficulty}")
     table.add_row("Brief", case.doctor_view().brief)
     table.add_row("Patient", case.patient.demographics.describe())
@@ -31,16 +38,25 @@ def case_card(case: Case, *, reveal: bool = False) -> Panel:
         table.add_row("Differential", "; ".join(i.diagnosis for i in d.differential))
         table.add_row("Must ask", ", ".join(m if isinstance(m, str) else m.statement for m in case.rubric.must_ask))
         table.add_row("Expected tests", ", ".join(case.rubric.expected_tests))
-    return Panel(table, title=case.title, border_style="blue")
+    return Panel(table, title="Your patient" if hide_identity else case.title, border_style="blue")
 
 
-def turn_panel(turn: Turn, *, spent: float) -> Panel:
+def turn_panel(turn: Turn, *, spent: float, counter: str | None = None) -> Panel:
+    """`counter` ("3/28") goes in the title, for a replay."""
     style = ROLE_STYLE[turn.role]
     subtitle = f"${spent:,.0f} spent"
     if turn.cost:
         subtitle = f"+${turn.cost:,.0f} · {subtitle}"
-    title = f"{ROLE_TITLE[turn.role]} · {turn.kind.value}"
-    return Panel(Text(turn.text), title=title, title_align="left", subtitle=subtitle, subtitle_align="right",
+    title = f"{ROLE_TITLE[turn.role]} · {turn.kind.value}" + (f" · turn {counter}" if counter else "")
+    body = Text(turn.text)
+    if turn.kind is TurnKind.DIAGNOSE:
+        differential = [str(d) for d in turn.payload.get("differential", [])]
+        body.append("\nDifferential: ", style="bold")
+        body.append("; ".join(differential) if differential else "none given")
+        if turn.payload.get("rationale"):
+            body.append("\nRationale: ", style="bold")
+            body.append(str(turn.payload["rationale"]))
+    return Panel(body, title=title, title_align="left", subtitle=subtitle, subtitle_align="right",
                  border_style=style)
 
 
@@ -76,7 +92,7 @@ def running_spent(turns: list[Turn]) -> list[float]:
 
 
 
-def judgement_card(judgement, *, rubric_likert: int | None = None) -> Panel:  # noqa: ANN001 - an LLMJudgement
+def judgement_card(judgement: LLMJudgement, *, rubric_likert: int | None = None) -> Panel:
     """The LLM judge's own view: its diagnosis grade, the consultation axes, and how far its samples agreed."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")

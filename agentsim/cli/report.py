@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from agentsim.report.model import RunReport
 
 from agentsim.cli.episodes import JudgeChoice
 
@@ -37,10 +40,11 @@ def report(
     = None,
 ) -> None:
     """Summarise a batch run: accuracy (Likert >= 4) with a 95% bootstrap CI, Likert, coverage, cost, turns."""
+    from agentsim.cli.dbpath import check_prefix, existing_db
     from agentsim.report import build_report, plot_pareto
     from agentsim.report import text as render
 
-    result = build_report(run, db=db, judge=judge.value)
+    result = build_report(check_prefix(run, what="run"), db=existing_db(db), judge=judge.value)
     if plot is not None:
         # before the report is printed, so a bad suffix fails without half an output
         written = plot_pareto(result, plot)
@@ -55,7 +59,7 @@ def report(
         _print_table(result, by.value)
 
 
-def _print_table(result, by: str) -> None:  # noqa: ANN001 - a RunReport
+def _print_table(result: RunReport, by: str) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -66,14 +70,22 @@ def _print_table(result, by: str) -> None:  # noqa: ANN001 - a RunReport
     # light box, no wrapping: nine figures still fit an 80-column terminal beside a long doctor label
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), pad_edge=False, show_edge=False)
     table.add_column(by, overflow="fold", min_width=12)
-    for column in render.COLUMNS:
+    groups = result.groups(by)
+    passes = render.pass_k_columns(groups)
+    for column in [*render.COLUMNS, *passes]:
         table.add_column(column, justify="right", no_wrap=True)
-    for g in result.groups(by):
+    for g in groups:
         # Text, not markup: a label such as "gpt[beta]" must print as written
         name = Text(g.name, style="bold") + " *" if g.on_frontier else Text(g.name)
-        table.add_row(name, *render.cells(g))
+        table.add_row(name, *render.cells(g), *(render.pass_k_cells(g) if passes else []))
     console = Console(highlight=False)
     console.print(render.heading(result), soft_wrap=True, markup=False)  # not a title: that wraps to the table
     console.print(table)
     if by == "doctor" and result.frontier:
         console.print(f"* on the cost/accuracy Pareto frontier: {', '.join(result.frontier)}", markup=False)
+    if passes:
+        console.print(f"{passes[0]}: a task (case x persona) correct in all {passes[0][5:]} repeats; "
+                      f"{passes[1]}: in any of them", markup=False)
+    prices = render.prices_line(result)
+    if prices:
+        console.print(prices, soft_wrap=True, markup=False)

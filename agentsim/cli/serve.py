@@ -15,7 +15,7 @@ def serve(
     = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
-    """Serve the REST API (runs, episodes, turns, scores, cases; docs at /docs)."""
+    """Serve the REST API (runs, episodes, turns, scores, cases; docs at /docs) and the web viewer at /."""
     # the token comes from the environment only: a --token flag would show in `ps` and shell history
     from agentsim.api.settings import ApiSettings
     from agentsim.errors import UserError

@@ -59,7 +59,8 @@ async def arun_episode(spec: EpisodeSpec, *, recorder: Recorder | None = None, d
         raise
     await log.flush()
     score = score_episode(episode, outcome.turns, outcome.termination)
-    scores, extras = [score], [{}]
+    scores: list[Score] = [score]
+    extras: list[dict[str, Any]] = [{}]
     if spec.judge.model:
         from agentsim.judge.inline import llm_judged
 

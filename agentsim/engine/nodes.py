@@ -47,11 +47,14 @@ async def _fail(ctx: EpisodeContext, message: str, usage: Usage | None = None) -
 def _observation(ctx: EpisodeContext, state: ConsultationState, *, final_turn: bool) -> Observation:
     seen = [t for t in state.get("turns", []) if t.role in _SEEN_BY_DOCTOR]
     episode = ctx.episode
+    last = next((t for t in reversed(seen) if t.role is not Role.DOCTOR), None)
+    # images come with the reply that carried them, and only while it is the latest thing the doctor sees
+    images = (last.payload.get("images") or []) if last is not None and seen and seen[-1] is last else []
     return Observation(
-        brief=ctx.brief, reply=next((t.text for t in reversed(seen) if t.role is not Role.DOCTOR), None),
+        brief=ctx.brief, reply=last.text if last is not None else None,
         transcript=[TranscriptEntry(role=t.role.value, text=t.text) for t in seen], turn=state.get("turn", 0),
         max_turns=episode.spec.max_turns, spent=state.get("spent", 0.0), budget=episode.spec.budget,
-        final_turn=final_turn, max_tests_per_order=episode.spec.max_tests_per_order,
+        final_turn=final_turn, max_tests_per_order=episode.spec.max_tests_per_order, images=images,
     )
 
 

@@ -42,7 +42,8 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
             out["required"] = list(out["properties"])
         return out
 
-    return clean(raw)
+    cleaned: dict[str, Any] = clean(raw)
+    return cleaned
 
 
 def response_format(model: type[BaseModel], name: str | None = None) -> dict[str, Any]:

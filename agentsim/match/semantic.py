@@ -28,10 +28,12 @@ def embed(texts: list[str]) -> np.ndarray:
     vectors = np.asarray(_model().embed(texts), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return vectors / norms
+    unit: np.ndarray = vectors / norms
+    return unit
 
 
 def similarities(query: str, matrix: np.ndarray) -> np.ndarray:
     if matrix.shape[0] == 0:
         return np.zeros(0, dtype=np.float32)
-    return matrix @ embed([query])[0]
+    scores: np.ndarray = matrix @ embed([query])[0]
+    return scores

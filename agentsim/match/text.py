@@ -67,6 +67,20 @@ STOPWORDS = frozenset(
 )
 
 
+# articles, prepositions and conjunctions only: for ranking where question words still carry meaning
+FUNCTION_WORDS = frozenset("a an the of to in on at my and with for from into down up by".split())
+
+
+# Words a report uses around a finding that say nothing on their own ('the scan shows ...')
+REPORT_FILLER = frozenset("scan scans image images study test tests result results finding findings show shows "
+                          "showed shown reveal reveals revealed seen noted lesion lesions comments".split())
+
+
+def informative_tokens(text: str) -> list[str]:
+    """Content words of a report fragment, less its filler: how much a rewritten clause still says."""
+    return [t for t in content_tokens(text) if t not in REPORT_FILLER]
+
+
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("&", " and ")

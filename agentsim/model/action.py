@@ -92,6 +92,21 @@ class TranscriptEntry(BaseModel):
     text: str
 
 
+class ObservedImage(BaseModel):
+    """An image that came with the last reply (an exam finding's or a test result's). A local file is sent as
+    its absolute path; a URL is a reference the doctor may fetch or not. The caption says in words what it
+    shows, for a doctor that cannot look at images."""
+
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+    of: str = Field(description="the finding or test it belongs to, as named in the reply")
+    path: str | None = Field(None, description="absolute path of a local image file")
+    url: str | None = Field(None, description="an http(s) reference, when the case has no local file")
+    media_type: str = Field("image/png", description="image/png, image/jpeg, image/gif or image/webp")
+    caption: str
+    alt: str
+
+
 class Observation(BaseModel):
     """What the doctor sees before each of its turns."""
 
@@ -109,3 +124,6 @@ class Observation(BaseModel):
                                                 "ends without one")
     max_tests_per_order: int = Field(DEFAULT_MAX_TESTS_PER_ORDER, description="an Order naming more tests "
                                                                              "than this ends the episode")
+    images: list[ObservedImage] = Field(default_factory=list, description="images that came with `reply` "
+                                                                          "(doctor-io v2); their captions are "
+                                                                          "also in the reply text")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from agentsim.model.image import CaseImage
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 FACT_ID = r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$"
@@ -144,21 +147,35 @@ class Flag(StrEnum):
 class Demographics(Strict):
     age_years: int = Field(ge=0, le=120)
     age_months: int | None = Field(default=None, ge=0, le=11, description="for infants: months on top of years")
-    sex: Sex
+    age_days: int | None = Field(default=None, ge=0, le=365,
+                                 description="for newborns: the age in days when the source gives days or weeks")
+    sex: Sex | None = Field(default=None, description="None when the source does not say")
     name: str | None = None
     occupation: str | None = None
+    weight_kg: float | None = Field(default=None, gt=0, le=400)
+    gestation_weeks: int | None = Field(default=None, ge=20, le=44, description="for newborns: at birth")
 
     def describe(self) -> str:
-        if self.age_years == 0 and self.age_months is not None:
+        if self.age_years == 0 and self.age_days is not None and self.age_days < 28:
+            age = f"{self.age_days}-day-old"
+            if self.age_days >= 14 and self.age_days % 7 == 0:
+                age = f"{self.age_days // 7}-week-old"
+        elif self.age_years == 0 and self.age_months is not None:
             age = f"{self.age_months}-month-old"
         else:
             age = f"{self.age_years}-year-old"
-        noun = {Sex.FEMALE: "woman", Sex.MALE: "man", Sex.INTERSEX: "person"}[self.sex]
-        if self.age_years < 16:
-            noun = {Sex.FEMALE: "girl", Sex.MALE: "boy", Sex.INTERSEX: "child"}[self.sex]
         if self.age_years < 2:
-            noun = "infant"
-        return f"{age} {noun}"
+            noun = "newborn" if self.age_days is not None and self.age_days < 28 else "infant"
+        elif self.age_years < 16:
+            noun = {Sex.FEMALE: "girl", Sex.MALE: "boy"}.get(self.sex, "child") if self.sex else "child"
+        else:
+            noun = {Sex.FEMALE: "woman", Sex.MALE: "man"}.get(self.sex, "person") if self.sex else "person"
+            if self.sex is None and self.occupation:
+                noun = self.occupation  # "23-year-old college student": the source's own words, no sex assumed
+        text = f"{age} {noun}"
+        if self.gestation_weeks is not None:
+            text += f" born at {self.gestation_weeks} weeks' gestation"
+        return text
 
 
 class DoctorBrief(Strict):
@@ -202,6 +219,7 @@ class ExamFinding(Strict):
     manoeuvre: str | None = Field(default=None, description="a named manoeuvre, e.g. \"Murphy's sign\"")
     finding: str = Field(min_length=3)
     aliases: list[str] = Field(default_factory=list)
+    images: list[CaseImage] = Field(default_factory=list)
 
 
 class Analyte(Strict):
@@ -215,12 +233,22 @@ class Analyte(Strict):
 
 class CaseTest(Strict):
     id: str = Field(pattern=FACT_ID, description="the test catalogue id this result belongs to")
+    catalogue_id: str | None = Field(
+        default=None, pattern=FACT_ID,
+        description="when id is the case's own (an imported test the catalogue does not name): the catalogue "
+                    "entry that prices it, e.g. a generic 'other-lab-test'")
     name: str
     aliases: list[str] = Field(default_factory=list)
     category: TestCategory
     result: str = Field(min_length=3)
     analytes: list[Analyte] = Field(default_factory=list)
+    images: list[CaseImage] = Field(default_factory=list)
     pathognomonic: bool = Field(default=False, description="released only when this exact test is ordered")
+
+    @property
+    def priced_as(self) -> str:
+        """The catalogue id that prices this result."""
+        return self.catalogue_id or self.id
 
 
 class DifferentialItem(Strict):
@@ -273,6 +301,19 @@ class Case(Strict):
     tests: list[CaseTest] = Field(default_factory=list)
     diagnosis: Diagnosis
     rubric: CaseRubric
+    _base_dir: Path | None = PrivateAttr(default=None)  # the case file's folder, set by the loader
+
+    def with_base_dir(self, base_dir: Path) -> Case:
+        """Remember the folder local images are relative to (the loader calls this)."""
+        self._base_dir = base_dir
+        return self
+
+    @property
+    def base_dir(self) -> Path | None:
+        return self._base_dir
+
+    def images(self) -> list[CaseImage]:
+        return [i for f in self.exam for i in f.images] + [i for t in self.tests for i in t.images]
 
     @model_validator(mode="after")
     def _brief_hides_diagnosis(self) -> Case:
@@ -297,11 +338,14 @@ class Case(Strict):
         return PatientView(case_id=self.id, script=self.patient)
 
     def gatekeeper_view(self) -> GatekeeperView:
+        base = self._base_dir
         return GatekeeperView(
             case_id=self.id,
             demographics=self.patient.demographics,
-            exam=self.exam,
-            tests=self.tests,
+            exam=[f.model_copy(update={"images": [i.resolved(base) for i in f.images]}) if f.images else f
+                  for f in self.exam],
+            tests=[t.model_copy(update={"images": [i.resolved(base) for i in t.images]}) if t.images else t
+                   for t in self.tests],
             forbidden_terms=self.diagnosis.accepted_names(),
         )
 

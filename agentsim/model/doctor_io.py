@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from agentsim.model.action import ACTION_ADAPTER, Observation
 
-DOCTOR_IO_VERSION = "agentsim.doctor-io/v1"
+DOCTOR_IO_VERSION = "agentsim.doctor-io/v2"  # v2: Observation.images
 # one base URL for every published agentsim schema (the case schema uses it too)
 SCHEMA_BASE = "https://agentsim.dev/schema"
 
@@ -24,7 +24,7 @@ class _Envelope(BaseModel):
     # so the published schema (serialization mode) marks them all required
     model_config = ConfigDict(frozen=True, populate_by_name=True, json_schema_serialization_defaults_required=True)
 
-    schema_: Literal["agentsim.doctor-io/v1"] = Field(
+    schema_: Literal["agentsim.doctor-io/v2"] = Field(
         DOCTOR_IO_VERSION, alias="schema", description="format version; a server may reject versions it does not know")
     session: str = Field(description="one id per episode, the same in its reset and every act request, so a "
                                      "stateful server can keep concurrent episodes apart")

@@ -10,6 +10,7 @@ from agentsim.model.episode import EpisodeStatus
 from agentsim.report import stats
 from agentsim.report.data import Db, episode_records, resolve_run
 from agentsim.report.model import EpisodeRecord, GroupStats, RunReport
+from agentsim.report.prices import price_sources
 
 NO_PERSONA = "none"
 UNKNOWN_SPECIALTY = "unknown"
@@ -28,6 +29,9 @@ def build_report(run_id: str, *, db: Db, judge: str = "rubric") -> RunReport:
     frontier = stats.pareto_frontier(points)
     for g in by_doctor:
         g.on_frontier = g.name in frontier
+    repeats = int((run.spec or {}).get("repeats") or 1)
+    if repeats > 1:
+        add_pass_k(by_doctor, finished, k=repeats)
     return RunReport(
         run_id=run.id, name=run.name, status=run.status, created_at=run.created_at, finished_at=run.finished_at,
         episodes=len(records), completed=sum(r.status == EpisodeStatus.COMPLETED for r in records),
@@ -37,7 +41,21 @@ def build_report(run_id: str, *, db: Db, judge: str = "rubric") -> RunReport:
         by_specialty=group_stats(finished, key=lambda r: r.specialty or UNKNOWN_SPECIALTY),
         by_persona=group_stats(finished, key=lambda r: r.persona or NO_PERSONA),
         frontier=frontier,
+        prices=price_sources(run.id, db=db),
     )
+
+
+def add_pass_k(groups: list[GroupStats], records: list[EpisodeRecord], *, k: int) -> None:
+    """pass^k and pass@k per doctor: a task is one case with one persona, repeated k times (seeds)."""
+    tasks: dict[str, dict[tuple[str, str | None], list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for r in sorted(records, key=lambda r: r.seed):
+        tasks[r.doctor][(r.case_id, r.persona)].append(stats.is_correct(r.likert))
+    for g in groups:
+        outcomes = list(tasks[g.name].values())
+        both = stats.pass_k(outcomes, k=k)
+        g.k, g.tasks = k, sum(len(o) >= k for o in outcomes)
+        if both is not None:
+            g.pass_all_k, g.pass_any_k = both
 
 
 def group_stats(records: Iterable[EpisodeRecord], *, key: Callable[[EpisodeRecord], str]) -> list[GroupStats]:

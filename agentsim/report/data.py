@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agentsim.errors import NotFoundError, UserError
 from agentsim.model.score import Score
@@ -56,14 +56,14 @@ def episode_records(run_id: str, *, db: Db, judge: str = "rubric") -> list[Episo
     deterministic judge, comparable across runs) or "llm" (the LLM judge's rows; a failed judge call is no
     verdict and leaves the episode unscored)."""
     with session(db) as s:
-        episodes = list(s.exec(select(EpisodeRow).where(EpisodeRow.run_id == run_id)
-                               .order_by(EpisodeRow.started_at, EpisodeRow.id)))
+        episodes = list(s.exec(select(EpisodeRow).where(col(EpisodeRow.run_id) == run_id)
+                               .order_by(col(EpisodeRow.started_at), col(EpisodeRow.id))))
         scores: dict[str, ScoreRow] = {}
         # ascending id: a re-score written later replaces the earlier one in the dict
-        llm_rows = ScoreRow.judge.startswith("llm:")  # type: ignore[attr-defined]
-        for row in s.exec(select(ScoreRow).join(EpisodeRow, ScoreRow.episode_id == EpisodeRow.id)
-                          .where(EpisodeRow.run_id == run_id, llm_rows if judge == "llm" else ~llm_rows)
-                          .order_by(ScoreRow.id)):
+        llm_rows = col(ScoreRow.judge).startswith("llm:")
+        for row in s.exec(select(ScoreRow).join(EpisodeRow, col(ScoreRow.episode_id) == col(EpisodeRow.id))
+                          .where(col(EpisodeRow.run_id) == run_id, llm_rows if judge == "llm" else ~llm_rows)
+                          .order_by(col(ScoreRow.id))):
             if not row.detail.get("failed"):
                 scores[row.episode_id] = row
     cases: dict[str, tuple[str | None, int | None]] = {}
@@ -73,10 +73,10 @@ def episode_records(run_id: str, *, db: Db, judge: str = "rubric") -> list[Episo
 def turn_records(run_id: str, *, db: Db, batch: int = 5000) -> Iterator[TurnRecord]:
     """The run's turns in episode then turn order, streamed in batches so a large run never sits in memory."""
     with session(db) as s:
-        episodes = {e.id: e for e in s.exec(select(EpisodeRow).where(EpisodeRow.run_id == run_id))}
-        query = (select(TurnRow).join(EpisodeRow, TurnRow.episode_id == EpisodeRow.id)
-                 .where(EpisodeRow.run_id == run_id)
-                 .order_by(EpisodeRow.started_at, EpisodeRow.id, TurnRow.index))
+        episodes = {e.id: e for e in s.exec(select(EpisodeRow).where(col(EpisodeRow.run_id) == run_id))}
+        query = (select(TurnRow).join(EpisodeRow, col(TurnRow.episode_id) == col(EpisodeRow.id))
+                 .where(col(EpisodeRow.run_id) == run_id)
+                 .order_by(col(EpisodeRow.started_at), col(EpisodeRow.id), col(TurnRow.index)))
         for row in s.exec(query.execution_options(yield_per=batch)):
             e = episodes[row.episode_id]
             label, persona, seed = split_key(e.key) or (e.doctor, e.persona, e.seed)
@@ -122,7 +122,8 @@ def _case_facts(case_id: str, cache: dict) -> tuple[str | None, int | None]:
             cache[case_id] = (case.specialty.value, case.difficulty)
         except UserError:
             cache[case_id] = (None, None)
-    return cache[case_id]
+    found: tuple[str | None, int | None] = cache[case_id]
+    return found
 
 
 def export_target(target: str, *, db: Db, prefer_run: bool) -> tuple[str, str]:

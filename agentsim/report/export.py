@@ -45,6 +45,8 @@ def export_run(run_id: str, *, db: Db, fmt: RunFormat = "jsonl", level: Level = 
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "parquet":
+        if out is None:
+            raise UserError("parquet is binary: give --out FILE.parquet")
         return write_parquet(model, rows, out)
     if out is None:
         return (write_jsonl if fmt == "jsonl" else write_csv)(model, rows, stdout or sys.stdout)

@@ -78,6 +78,10 @@ class GroupStats(BaseModel):
     mean_turns: float | None = Field(description="doctor turns, over scored episodes")
     failures: int = Field(description="episodes that did not complete: doctor_error or aborted")
     on_frontier: bool | None = Field(default=None, description="doctors only: on the cost/accuracy Pareto front")
+    k: int | None = Field(default=None, description="doctors of a run with repeats > 1: the repeats per task")
+    tasks: int | None = Field(default=None, description="tasks (case x persona) with all k repeats finished")
+    pass_all_k: float | None = Field(default=None, description="pass^k: share of tasks correct in all k repeats")
+    pass_any_k: float | None = Field(default=None, description="pass@k: share of tasks correct in any of k repeats")
 
 
 class CISettings(BaseModel):
@@ -85,6 +89,20 @@ class CISettings(BaseModel):
     level: float = stats.CI_LEVEL
     resamples: int = stats.CI_RESAMPLES
     seed: int = stats.CI_SEED
+
+
+class UnpricedTest(BaseModel):
+    test_id: str | None
+    name: str
+    basis: str = Field(description="estimate, generic or default (never cms)")
+    orders: int = Field(description="times it was resulted in the run")
+    usd: float = Field(description="what those orders were charged in all")
+
+
+class PriceSources(BaseModel):
+    resulted: int = Field(description="tests resulted in the run")
+    by_basis: dict[str, int] = Field(description="resulted tests per price basis")
+    unpriced: list[UnpricedTest] = Field(description="tests without a fee-schedule price, most ordered first")
 
 
 class RunReport(BaseModel):
@@ -103,6 +121,7 @@ class RunReport(BaseModel):
     by_specialty: list[GroupStats]
     by_persona: list[GroupStats]
     frontier: list[str] = Field(description="doctor labels on the Pareto front, cheapest first")
+    prices: PriceSources | None = Field(default=None, description="which resulted tests had no fee-schedule price")
 
     def groups(self, by: Grouping) -> list[GroupStats]:
         return {"doctor": self.by_doctor, "specialty": self.by_specialty, "persona": self.by_persona}[by]

@@ -55,3 +55,12 @@ def pareto_frontier(points: Mapping[str, tuple[float, float]]) -> list[str]:
 
     front = [name for name, (cost, acc) in points.items() if not dominated(cost, acc)]
     return sorted(front, key=lambda name: (points[name][0], -points[name][1], name))
+
+
+def pass_k(tasks: Sequence[Sequence[bool]], *, k: int) -> tuple[float, float] | None:
+    """(pass^k, pass@k) over the tasks that have all k repeats: the share correct in every repeat, and in
+    at least one (tau2-bench's reliability measure beside mean accuracy). None when no task has k."""
+    full = [outcomes for outcomes in tasks if len(outcomes) >= k]
+    if not full:
+        return None
+    return (sum(all(o[:k]) for o in full) / len(full), sum(any(o[:k]) for o in full) / len(full))

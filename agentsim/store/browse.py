@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import desc, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agentsim.model.episode import Turn
 from agentsim.store.db import session
@@ -34,18 +34,18 @@ def find_episode(episode_id: str, *, db: str | Path) -> EpisodeRow | None:
 
 def episode_page(*, db: str | Path, run_id: str, limit: int, offset: int) -> tuple[list[EpisodeRow], int]:
     with session(db) as s:
-        where = EpisodeRow.run_id == run_id
+        where = col(EpisodeRow.run_id) == run_id
         total = s.exec(select(func.count()).select_from(EpisodeRow).where(where)).one()
         # id breaks ties so that pages neither repeat nor skip rows started in the same microsecond
-        query = select(EpisodeRow).where(where).order_by(desc(EpisodeRow.started_at), desc(EpisodeRow.id))
+        query = select(EpisodeRow).where(where).order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id)))
         return list(s.exec(query.offset(offset).limit(limit))), total
 
 
 def turn_page(episode_id: str, *, db: str | Path, limit: int, offset: int) -> tuple[list[Turn], int]:
     with session(db) as s:
-        where = TurnRow.episode_id == episode_id
+        where = col(TurnRow.episode_id) == episode_id
         total = s.exec(select(func.count()).select_from(TurnRow).where(where)).one()
-        rows = s.exec(select(TurnRow).where(where).order_by(TurnRow.index).offset(offset).limit(limit))
+        rows = s.exec(select(TurnRow).where(where).order_by(col(TurnRow.index)).offset(offset).limit(limit))
         return [turn_from_row(r) for r in rows], total
 
 
@@ -54,6 +54,30 @@ def turns_after(episode_id: str, *, db: str | Path, after_index: int) -> tuple[s
     finished only after its last turn is written, so a finished status here means no turn is missing."""
     with session(db) as s:
         status = s.exec(select(EpisodeRow.status).where(EpisodeRow.id == episode_id)).first()
-        rows = s.exec(select(TurnRow).where(TurnRow.episode_id == episode_id, TurnRow.index > after_index)
-                      .order_by(TurnRow.index))
+        rows = s.exec(select(TurnRow).where(col(TurnRow.episode_id) == episode_id, col(TurnRow.index) > after_index)
+                      .order_by(col(TurnRow.index)))
         return status, [turn_from_row(r) for r in rows]
+
+
+def standalone_episodes(*, db: str | Path, limit: int) -> list[EpisodeRow]:
+    """Episodes not in any run (`agentsim run`, `agentsim play`), newest first: the viewer lists them."""
+    with session(db) as s:
+        query = select(EpisodeRow).where(col(EpisodeRow.run_id).is_(None))
+        return list(s.exec(query.order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id))).limit(limit)))
+
+
+def filtered_episodes(*, db: str | Path, limit: int, run_id: str | None = None, doctor: str | None = None,
+                      case_id: str | None = None) -> list[EpisodeRow]:
+    """Newest first. `doctor` matches the registered name or the batch label (the key's middle part)."""
+    from sqlalchemy import or_
+
+    with session(db) as s:
+        query = select(EpisodeRow)
+        if run_id:
+            query = query.where(EpisodeRow.run_id == run_id)
+        if case_id:
+            query = query.where(EpisodeRow.case_id == case_id)
+        if doctor:
+            query = query.where(or_(col(EpisodeRow.doctor) == doctor,
+                                    col(EpisodeRow.key).contains(f"|{doctor}|", autoescape=True)))
+        return list(s.exec(query.order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id))).limit(limit)))

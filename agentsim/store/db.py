@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -14,6 +15,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from agentsim.errors import UserError
 
 DEFAULT_DB = "sqlite:///agentsim.db"
+MIN_PREFIX = 4  # an id prefix shorter than this names nothing: too many ids would share it
 
 
 def resolve_url(db: str | Path | None) -> str:
@@ -44,7 +46,7 @@ def get_engine(url: str) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:  # a DB-API connection: untyped by nature
     cursor = dbapi_conn.cursor()
     # WAL + NORMAL: each turn commit is durable against a process crash and costs well under a millisecond
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -59,10 +61,10 @@ def session(db: str | Path | None = None) -> Session:
     return Session(get_engine(resolve_url(db)), expire_on_commit=False)
 
 
-def by_id_or_prefix(s: Session, table: type, key: str):  # noqa: ANN201 - a row of `table`
-    """A row by its full id, or by a prefix (4+ characters) that only one row's id starts with."""
+def by_id_or_prefix(s: Session, table: Any, key: str) -> Any:  # a row of `table`: any of the SQLModel tables
+    """A row by its full id, or by a prefix (MIN_PREFIX+ characters) that only one row's id starts with."""
     row = s.get(table, key)
-    if row is None and len(key) >= 4:
+    if row is None and len(key) >= MIN_PREFIX:
         from sqlmodel import select
 
         rows = list(s.exec(select(table).where(table.id.startswith(key)).limit(2)))

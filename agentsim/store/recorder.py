@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, insert, update
+from sqlmodel import SQLModel
 
 from agentsim.model.episode import EpisodeStatus, Termination, Turn
 from agentsim.model.record import EpisodeEnd, EpisodeStart
@@ -20,9 +21,9 @@ from agentsim.store.db import get_engine, resolve_url
 from agentsim.store.tables import EpisodeRow, ScoreRow, TurnRow, utcnow
 from agentsim.store.writer import submit, write
 
-_TURNS = TurnRow.__table__
-_EPISODES = EpisodeRow.__table__
-_SCORES = ScoreRow.__table__
+_TURNS = SQLModel.metadata.tables[TurnRow.__tablename__]
+_EPISODES = SQLModel.metadata.tables[EpisodeRow.__tablename__]
+_SCORES = SQLModel.metadata.tables[ScoreRow.__tablename__]
 _INSERT_TURN = insert(_TURNS)
 
 

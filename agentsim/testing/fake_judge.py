@@ -34,7 +34,7 @@ def verdict(messages: list[dict[str, Any]], *, disagree: bool = False) -> dict[s
         return None
     answer = fields.get("The doctor's final diagnosis", "")
     reference = Diagnosis(primary=fields["Correct diagnosis"], synonyms=_names(fields.get("Also accepted")),
-                          category=(_names(fields.get("Category")) or [None])[0],
+                          category=next(iter(_names(fields.get("Category"))), None),
                           differential=[DifferentialItem(diagnosis=n, why_less_likely="")
                                         for n in _names(fields.get("Reference differential"))])
     likert = 1 if answer.startswith("(no diagnosis") else grade_diagnosis(answer, reference).likert

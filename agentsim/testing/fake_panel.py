@@ -91,14 +91,15 @@ def stewardship(req: FakeRequest, cfg: Any, fault: str | None) -> Reply:
     if fault == "nonsense":
         return Reply(text=JUNK)
     task = _task(req)
-    proposed = []
+    proposed: list[tuple[str, float]] = []
     for item in _items(_field(task, "Proposed tests")):
-        price = re.search(r"\(\$([\d,.]+)\)$", item)
-        proposed.append((item.split(" (")[0], float(price.group(1).replace(",", "")) if price else 0.0))
+        found = re.search(r"\(\$([\d,.]+)\)$", item)
+        proposed.append((item.split(" (")[0], float(found.group(1).replace(",", "")) if found else 0.0))
     budget = re.search(r"^Budget: \$([\d.]+)", task, re.M)
     spent = re.search(r"^Spent so far: \$([\d.]+)", task, re.M)
-    approved, vetoed = [], []
-    left = float(budget.group(1)) - float(spent.group(1) if spent else 0) if budget else None
+    approved: list[str] = []
+    vetoed: list[dict[str, str]] = []
+    left: float | None = float(budget.group(1)) - float(spent.group(1) if spent else 0) if budget else None
     for name, price in proposed:
         if left is not None and price > left:
             vetoed.append({"test": name, "reason": f"over budget: ${max(left, 0):.0f} left"})

@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentsim.match.text import STOPWORDS
+
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    "a an the and or of to in on at for with by is are was were be been do does did have has had you your i me "
-    "my it its this that any what when where how can could would will about there been yes no".split()
-)
+_STOP = STOPWORDS | {"yes", "no"}  # a reply's yes/no says nothing about which fact it gives
 
 ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "patient": re.compile(r"\byou are the patient\b", re.I),

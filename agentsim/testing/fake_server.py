@@ -116,7 +116,8 @@ def create_app(config: FakeConfig | None = None) -> FastAPI:
                           "in_flight": dict(state.in_flight),  # requests under way per model, this one included
                           "tool_choice": req.tool_choice, "messages": len(req.messages),
                           "response_format": (req.response_format or {}).get("type"),
-                          "tool_names": [t.get("function", {}).get("name") for t in req.tools or []]})
+                          "tool_names": [t.get("function", {}).get("name") for t in req.tools or []],
+                          "image_parts": _image_parts(req.messages)})
         if cfg.latency_ms:
             await asyncio.sleep(cfg.latency_ms / 1000)
         if cfg.api_key is not None and request.headers.get("authorization") != f"Bearer {cfg.api_key}":
@@ -167,6 +168,17 @@ def _error(code: str, model: str, cfg: FakeConfig) -> JSONResponse:
     headers = {"retry-after": f"{cfg.retry_after:g}"} if code == "429" else {}
     body = {"error": {"message": message, "type": extra or kind, "param": None, "code": kind}}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _image_parts(messages: list[dict[str, Any]]) -> list[str]:
+    """The image URLs a request carried (content parts of type image_url): data URLs shortened to their type."""
+    out = []
+    for m in messages:
+        for part in m.get("content") if isinstance(m.get("content"), list) else []:
+            if isinstance(part, dict) and part.get("type") == "image_url":
+                url = str((part.get("image_url") or {}).get("url", ""))
+                out.append(url.split(";", 1)[0] if url.startswith("data:") else url)
+    return out
 
 
 def _count(text: Any) -> int:

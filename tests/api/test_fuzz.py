@@ -30,7 +30,7 @@ FUZZ = settings(max_examples=120, deadline=None, database=None,
 def client(seeded, tmp_path, monkeypatch):
     import asyncio
 
-    def start(self, run_id, spec):  # noqa: ANN001, ANN202 - accepted, recorded, not executed
+    def start(self, run_id, spec):
         return ActiveRun(run_id=run_id, stop=asyncio.Event())
 
     monkeypatch.setattr(RunManager, "start", start)
@@ -39,7 +39,7 @@ def client(seeded, tmp_path, monkeypatch):
         yield c
 
 
-def assert_not_500(response) -> None:  # noqa: ANN001
+def assert_not_500(response) -> None:
     assert response.status_code < 500, (response.request.method, str(response.request.url), response.text[:500])
 
 
@@ -124,7 +124,7 @@ def test_every_openapi_operation_with_schemathesis(client):
                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                          HealthCheck.filter_too_much])
         @given(case=operation.as_strategy())
-        def call(case) -> None:  # noqa: ANN001
+        def call(case) -> None:
             case.call_and_validate(checks=[not_a_server_error])
 
         call()

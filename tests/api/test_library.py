@@ -90,9 +90,14 @@ async def test_case_ids_are_slugs_or_404(db_url, path):
     async with api(ApiSettings(db=db_url)) as client:
         for suffix in ("", "?full=true"):
             response = await client.get(path + suffix, headers=bearer(ADMIN))
+            assert "root:" not in response.text
+            if not response.url.path.startswith("/cases"):
+                # the client resolved the dot segment ("/cases/.." is "/", as curl sends it too): the request
+                # never reached the case route, and "/" is now the viewer's runs page, not a 404
+                assert response.url.path == "/" and "doctor_brief" not in response.text
+                continue
             assert response.status_code == 404, (path, response.text)
             assert response.json()["error"] == "not_found"
-            assert "root:" not in response.text
 
 
 async def test_the_full_case_needs_full_and_the_admin_token(db_url):

@@ -97,7 +97,7 @@ def test_a_batch_wider_than_the_connection_pool_does_not_stall(db_url, monkeypat
     monkeypatch.setitem(registry.DOCTORS, "slow", lambda **_: SlowDoctor())
     spec = BatchSpec(cases=["chest-pain-stemi"], doctors=["slow"], repeats=40, concurrency=32)
 
-    def stalled(*_):  # noqa: ANN002
+    def stalled(*_):
         raise TimeoutError("the batch stalled: episodes are waiting for database connections")
 
     previous = signal.signal(signal.SIGALRM, stalled)

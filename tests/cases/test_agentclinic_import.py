@@ -42,6 +42,10 @@ def mini_catalogue() -> Catalogue:
         _entry("us-ruq", "Right upper quadrant ultrasound", ["RUQ ultrasound", "gallbladder ultrasound"], "imaging"),
         _entry("excision-biopsy", "Excision biopsy", ["excisional biopsy"], "pathology"),
         _entry("murphys-sign", "Murphy's sign", ["Murphy sign"], None, kind="exam", system="abdominal"),
+        # the stand-ins that price a source test the catalogue does not name (as in rubrics/tests.yaml)
+        *[_entry(f"other-{kind}", f"Other {kind}", [], category, generic=True) for kind, category in
+          [("lab-test", "lab"), ("imaging-study", "imaging"), ("pathology-study", "pathology"),
+           ("procedure", "procedure"), ("bedside-test", "bedside")]],
     ])
 
 
@@ -198,7 +202,8 @@ def test_diagnosis_in_the_presenting_complaint_is_kept_from_the_brief(tmp_path, 
     assert case.doctor_brief.summary == ("A 26-year-old woman presents with attack with wheeze since this morning. "
                                          "Assess the patient presenting with wheeze.")
     assert not mentions(case.doctor_view().brief, "asthma") and not mentions(case.title, "asthma")
-    assert case.patient.opening_statement == "I've come in because of asthma attack with wheeze since this morning."
+    # the case must validate: the opening says the complaint as the brief does, without the label
+    assert case.patient.opening_statement == "I've come in because of attack with wheeze since this morning."
 
 
 def test_diagnosis_only_in_confirmatory_test_is_not_flagged(tmp_path, mini_catalogue):
@@ -208,8 +213,10 @@ def test_diagnosis_only_in_confirmatory_test_is_not_flagged(tmp_path, mini_catal
     case = load_case_file(outcome.path)
     assert "diagnosis-in-findings" not in case.tags
     biopsy = next(t for t in case.tests if t.id == "excision-biopsy")
-    assert biopsy.pathognomonic and mentions(biopsy.result, "melanoma")
-    assert any("excision-biopsy" in w and "pathognomonic" in w for w in outcome.warnings)
+    # the confirmatory result is rewritten as a report of the finding and kept for the exact order
+    assert biopsy.pathognomonic and not mentions(biopsy.result, "melanoma")
+    assert biopsy.result == "Breslow depth 0.6 mm."
+    assert any("excision-biopsy" in w and "rewritten" in w and "pathognomonic" in w for w in outcome.warnings)
 
 
 # ------------------------------------------------------------------------------------ failures
@@ -264,9 +271,11 @@ def test_nejm_correct_answer_is_the_diagnosis_and_the_image_is_not_fetched(tmp_p
     assert [d.diagnosis for d in case.diagnosis.differential] == [
         "Basal cell carcinoma", "Keratoacanthoma", "Actinic cheilitis", "Herpes labialis"]
     assert {d.why_less_likely for d in case.diagnosis.differential} == {"distractor answer in the source item"}
-    image = next(t for t in case.tests if t.id == "source-image")
-    assert image.result == "image at https://example.org/images/ic-0001.jpg (not fetched)"
-    assert {"nejm", "source-image", "dermatology", "hist-path"} <= set(case.tags)
+    # the image is kept as a reference on the first exam finding, never as a test
+    assert "source-image" not in {t.id for t in case.tests}
+    assert [i.url for i in case.images()] == ["https://example.org/images/ic-0001.jpg"]
+    assert case.exam[0].images[0].caption.startswith("The image from the source case")
+    assert {"nejm", "image", "dermatology", "hist-path"} <= set(case.tags)
     assert case.patient.demographics.age_years == 61 and case.patient.demographics.sex is Sex.MALE
     assert "lump on his lower lip" in case.doctor_brief.chief_complaint
     texts = [f.text for f in case.patient.facts]
@@ -294,7 +303,7 @@ def test_every_written_file_is_safe_yaml_whose_id_is_its_stem(tmp_path, mini_cat
     for path in sorted(FIXTURES.glob("*.jsonl")):
         import_agentclinic(path, out, catalogue=mini_catalogue)
     files = sorted(out.glob("*.yaml"))
-    assert len(files) == 11
+    assert len(files) == 21  # every fixture record but the failing ones (see test_agentclinic_library.py)
     for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert data["id"] == path.stem
@@ -320,6 +329,8 @@ def test_summary_reports_counts_and_failed_lines(tmp_path, mini_catalogue):
         ("Newborn, female", 0, 0, Sex.FEMALE),
         ("20-year-old male, race classified as 'Other'", 20, None, Sex.MALE),
         ("35 F", 35, None, Sex.FEMALE),
+        ("45-year-old", 45, None, None),
+        ("23-year-old college student", 23, None, None),
     ],
 )
 def test_demographics_parsing(text, years, months, sex):
@@ -328,6 +339,6 @@ def test_demographics_parsing(text, years, months, sex):
     assert (demo.age_years, demo.age_months, demo.sex) == (years, months, sex)
 
 
-@pytest.mark.parametrize("text", ["Adult patient", "45-year-old", "woman of unknown age", "200-year-old man"])
+@pytest.mark.parametrize("text", ["Adult patient", "woman of unknown age", "200-year-old man"])
 def test_unparseable_demographics(text):
     assert parse_demographics(text) is None

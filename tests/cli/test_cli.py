@@ -77,6 +77,9 @@ def test_validate_passes_on_everything_shipped():
      (["run", "chest-pain-stemi", "--persona", "nobody"], "no persona 'nobody'")],
 )
 def test_user_errors_exit_2_with_one_clear_line(tmp_path, args, message):
+    from agentsim.store.db import get_engine
+
+    get_engine(f"sqlite:///{tmp_path / 'x.db'}")  # an existing database: replay refuses a missing one first
     result = agentsim(*args, "--db", str(tmp_path / "x.db"))
     assert result.returncode == 2, result.stderr
     assert message in result.stderr

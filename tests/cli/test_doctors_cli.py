@@ -44,8 +44,8 @@ def test_schema_doctor_io_prints_versioned_schemas_that_match_real_traffic():
     out = runner.invoke(app, ["schema", "doctor-io"])
     assert out.exit_code == 0, out.output
     schemas = json.loads(out.output)
-    assert schemas["version"] == "agentsim.doctor-io/v1"
-    assert "agentsim.doctor-io/v1" in schemas["request"]["$id"] and schemas["response"]["$id"].endswith("response.json")
+    assert schemas["version"] == "agentsim.doctor-io/v2"
+    assert "agentsim.doctor-io/v2" in schemas["request"]["$id"] and schemas["response"]["$id"].endswith("response.json")
     obs = Observation(brief="A 58-year-old man with chest pain.", reply="It hurts.", max_turns=20,
                       transcript=[TranscriptEntry(role="patient", text="It hurts.")])
     for request in (ActRequest(session="s1", observation=obs), ResetRequest(session="s1", reset=ResetBody(brief="b"))):
@@ -65,8 +65,8 @@ def test_schema_doctor_io_out_writes_two_files(tmp_path):
     out = runner.invoke(app, ["schema", "doctor-io", "--out", str(tmp_path / "schemas")])
     assert out.exit_code == 0, out.output
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == ["agentsim.doctor-io-v1.request.schema.json", "agentsim.doctor-io-v1.response.schema.json"]
-    assert json.loads((tmp_path / "schemas" / written[1]).read_text())["$id"].endswith("/v1/response.json")
+    assert written == ["agentsim.doctor-io-v2.request.schema.json", "agentsim.doctor-io-v2.response.schema.json"]
+    assert json.loads((tmp_path / "schemas" / written[1]).read_text())["$id"].endswith("/v2/response.json")
 
 
 def test_run_with_a_plugin_file(tmp_path):

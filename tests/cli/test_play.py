@@ -193,7 +193,7 @@ def test_play_in_a_real_terminal_with_tmux(tmp_path, db_url):
         subprocess.run([*tmux, "send-keys", "-t", "play", "Enter"], check=True)
 
     try:
-        wait_for("doctor>")  # capture-pane trims the trailing space
+        wait_for("doctor [1/40]>")  # the prompt counts turns; capture-pane trims the trailing space
         type_line("When did it start?")
         wait_for("It came on about an hour ago")
         type_line("/order ECG, troponin")

@@ -110,7 +110,7 @@ class FakeLLM:
         return {"model": f"openai/fake-{role}", "api_base": self.api_base, "api_key": "sk-fake", "timeout": 5.0,
                 "max_retries": 2, "retry_base_delay": 0.005, "retry_max_delay": 0.5, **extra}
 
-    def settings(self, role: str = "doctor", **extra: Any):  # noqa: ANN201 - LLMSettings
+    def settings(self, role: str = "doctor", **extra: Any):
         from agentsim.llm.settings import LLMSettings
 
         return LLMSettings.resolve(role, self.options(role, **extra), env={})

@@ -40,7 +40,7 @@ def test_twenty_percent_mixed_faults_across_a_batch(fake, db_url, tmp_path, monk
     requests_of: dict[str, list[dict]] = {}
     seen = 0
 
-    def on_progress(_progress) -> None:  # noqa: ANN001
+    def on_progress(_progress) -> None:
         nonlocal seen
         log = fake.requests()
         (finished,) = [r.id for r in list_episodes(db=db_url, limit=100)

@@ -119,11 +119,11 @@ class Prober(Doctor):
     def __init__(self, probe: str):
         self.plan = [Ask(question=probe), Examine(request=f"Examine the chest. {probe}"), Order(tests=["ECG"])]
 
-    def act(self, obs):  # noqa: ANN001, ANN201
+    def act(self, obs):
         return self.plan[obs.turn] if obs.turn < len(self.plan) else Diagnose(diagnosis="?")
 
 
-def _leaking_episode(fake, db_url: str, variant: str, *, guard: bool) -> dict[str, list]:  # noqa: ANN001
+def _leaking_episode(fake, db_url: str, variant: str, *, guard: bool) -> dict[str, list]:
     fake.configure(leak=LEAKS[variant])
     result = run_episode(episode_spec(STEMI, doctor=Prober(PROBES[variant]), patient="llm", gatekeeper="llm", max_turns=6, patient_options=fake.options("patient", guard=guard), gatekeeper_options=fake.options("gatekeeper")), db=db_url)
     stored = load_episode(result.episode_id, db=db_url)
@@ -150,7 +150,7 @@ def test_the_post_filter_catches_every_english_naming_and_its_known_gaps_are_mea
             for turn in turns:
                 assert "llm" in turn.payload and "error" not in turn.payload["llm"], turn  # the model answered
                 if variant in NAMED and turn.payload["llm"].get("fallback") is None:
-                    assert WITHHELD in turn.text and turn.payload.get("redacted"), (variant, role, turn.text)
+                    assert turn.payload.get("redacted") and WITHHELD not in turn.text, (variant, role, turn.text)
                 if _got_through(variant, turn.text):
                     through[role].add(variant)
     assert not (through["patient"] | through["examiner"]) & set(NAMED)

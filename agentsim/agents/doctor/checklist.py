@@ -110,7 +110,7 @@ class ChecklistDoctor(Doctor):
         from agentsim.cases.library import load_catalogue
 
         catalogue = load_catalogue()
-        return [(catalogue.get(i).name if catalogue.get(i) else i) for i in ids]
+        return [entry.name if (entry := catalogue.get(i)) else i for i in ids]
 
     def _diagnose(self) -> Diagnose:
         ranked = self._ranked(top=3)

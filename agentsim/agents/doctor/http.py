@@ -1,6 +1,6 @@
 """A doctor served over HTTP, in any language: `--doctor http://HOST:PORT/PATH`.
 
-Protocol (agentsim.doctor-io/v1, schemas from `agentsim schema doctor-io`), everything POSTed as JSON to
+Protocol (agentsim.doctor-io/v2, schemas from `agentsim schema doctor-io`), everything POSTed as JSON to
 the one URL given, so a server needs a single route:
 
 * once per episode, before the first turn: ``{"schema": ..., "session": ID, "reset": {"brief": ...}}``.

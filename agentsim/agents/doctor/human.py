@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from agentsim.agents.base import Doctor, EpisodeAborted
+from agentsim.match.exam import detect_systems, is_vague
 from agentsim.model.action import Action, Ask, Diagnose, Examine, Observation, Order
 
 HELP = """\
@@ -67,8 +68,12 @@ def parse_line(line: str) -> Action | Command | None:
     name = _ALIASES.get(word.lower())
     if name is None:
         raise CommandError(f"unknown command /{word}")
-    if name in ("cost", "help", "quit"):
-        return Command(name)  # type: ignore[arg-type] - narrowed by the tuple above
+    if name == "cost":
+        return Command("cost")
+    if name == "help":
+        return Command("help")
+    if name == "quit":
+        return Command("quit")
     if name == "exam":
         if not rest:
             raise CommandError("/exam needs a system or manoeuvre, e.g. /exam heart")
@@ -86,7 +91,7 @@ def parse_line(line: str) -> Action | Command | None:
 
 def _build(cls: type[Action], **fields: object) -> Action:
     try:
-        return cls(**fields)  # type: ignore[arg-type]
+        return cls(**fields)  # each caller passes its class's own fields
     except ValidationError as exc:  # e.g. a question over the length limit
         raise CommandError(exc.errors()[0]["msg"]) from None
 
@@ -100,7 +105,7 @@ class HumanDoctor(Doctor):
     name = "human"
 
     def __init__(self, *, console: Console | None = None, input_fn: Callable[[str], str] | None = None,
-                 prompt: str = "doctor> "):
+                 prompt: str = "doctor [{turn}/{max_turns}]> "):
         self.console = console or Console(highlight=False)
         self.input_fn = input_fn or self._read
         self.prompt = prompt
@@ -123,7 +128,8 @@ class HumanDoctor(Doctor):
             self.say("Final turn: a diagnosis is required now (/dx DIAGNOSIS; DIFFERENTIAL, ...)", "bold yellow")
         while True:
             try:
-                line = self.input_fn(self.prompt)
+                # the turn counter is in the prompt: a trainee sees the limit coming
+                line = self.input_fn(self.prompt.format(turn=obs.turn + 1, max_turns=obs.max_turns))
             except EOFError:
                 raise EpisodeAborted("end of input") from None
             except KeyboardInterrupt:
@@ -157,6 +163,10 @@ class HumanDoctor(Doctor):
         """Mistakes the engine would punish by ending the episode; a trainee gets to retype instead."""
         if obs.final_turn and not isinstance(action, Diagnose):
             return "This is the final turn: give your diagnosis with /dx (or /quit)."
+        if isinstance(action, Examine) and is_vague(action.request) and not detect_systems(action.request):
+            # the examiner would refuse it, and the visit it opens would still be charged
+            return (f"'{action.request}' is too vague for the examiner: name a system or manoeuvre, "
+                    "e.g. /exam heart, /exam abdomen, /exam vital signs. Nothing was charged.")
         if isinstance(action, Order) and len(action.tests) > obs.max_tests_per_order:
             return f"At most {obs.max_tests_per_order} tests per order; split them over several /order lines."
         return None

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from agentsim.match.text import us_spelling
+from agentsim.match.text import FUNCTION_WORDS, us_spelling
 from agentsim.model.case import ExamSystem
 
 _Phrase = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9 '-]*$")]  # lowercase, as it is matched
@@ -58,7 +58,6 @@ _SYNONYMS = dict(
 )
 _SUFFIXES = ("iness", "ness", "ing", "ion", "ies", "ed", "es", "al", "s", "e")  # longest first
 _KEEP = {"s": ("ss", "us", "is"), "ed": ("eed",)}  # stress, sepsis, bleed are not plurals/past tenses
-_STOP = frozenset("a an the of to in on at my and with for from into down up by".split())
 _NEG_BEFORE = frozenset(
     "no not denies denied deny without never negative nil none don doesn didn hasn haven isn wasn aren".split()
 )
@@ -100,7 +99,7 @@ def _tokens(text: str) -> list[_Token]:
 @cache
 def _feature_words(phrase: str) -> tuple[frozenset[str], frozenset[str]]:
     toks = _tokens(phrase)
-    content = frozenset(t[1] for t in toks if t[0] not in _STOP) or frozenset(t[1] for t in toks)
+    content = frozenset(t[1] for t in toks if t[0] not in FUNCTION_WORDS) or frozenset(t[1] for t in toks)
     return frozenset(t[1] for t in toks), content
 
 

@@ -8,7 +8,10 @@ in the message, which the engine logs as a doctor_error.
 
 Options (`--doctor-opt key=value`): model, api_base, api_key, timeout, max_retries, retry_base_delay,
 retry_max_delay, max_concurrency, temperature, seed, max_tokens, config (see agentsim.llm.settings);
-tools (default true); confirm (default false: SDBench-style "are you sure?" once before a diagnosis).
+tools (default true); confirm (default false: SDBench-style "are you sure?" once before a diagnosis);
+vision (auto, true or false; default auto: litellm's supports_vision for the model): images that come with a
+result are sent as image content parts to a vision model, and a text-only model reads their captions, which
+the result text always carries.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from agentsim.agents.loading import as_flag
 from agentsim.errors import FatalError, UserError
 from agentsim.llm.gateway import Completion, LLMSettings, complete
 from agentsim.llm.prompts import prompt_set_hash, render
+from agentsim.llm.vision import image_message, supports_vision
 from agentsim.model.action import Action, Diagnose, DoctorTurn, Observation
 from agentsim.model.usage import Usage
 
@@ -36,15 +40,18 @@ class DoctorOutputError(RuntimeError):
 class LLMDoctor(Doctor):
     name = "llm"
 
-    def __init__(self, *, tools: bool | str = True, confirm: bool | str = False, **options: Any):
+    def __init__(self, *, tools: bool | str = True, confirm: bool | str = False, vision: bool | str = "auto",
+                 **options: Any):
         unknown = sorted(set(options) - SETTING_KEYS)
         if unknown:
-            raise UserError(f"unknown doctor option(s) {', '.join(unknown)}; known: tools, confirm, "
+            raise UserError(f"unknown doctor option(s) {', '.join(unknown)}; known: tools, confirm, vision, "
                             f"{', '.join(sorted(SETTING_KEYS))}")
         self.settings = LLMSettings.resolve("doctor", options)
         self.model = self.settings.model
         self.use_tools = as_flag(tools)
         self.confirm = as_flag(confirm)
+        self._vision_option = vision
+        self._vision: bool | None = None  # decided on the first image, so litellm loads only when needed
         self.prompt_hash = prompt_set_hash()
         self.messages: list[dict[str, Any]] = []
         self._pending: list[str] = []  # tool-call ids awaiting a tool message
@@ -114,6 +121,16 @@ class LLMDoctor(Doctor):
         speaker = (obs.transcript[-1].role if obs.transcript else "patient").replace("gatekeeper", "examiner")
         self._say(render("doctor", "turn", speaker=speaker.capitalize(), reply=obs.reply or "(no reply)",
                          status=status))
+        if obs.images and self.sees_images():
+            message = image_message(obs.images)  # the captions are in the reply text either way
+            if message is not None:
+                self.messages.append(message)
+
+    def sees_images(self) -> bool:
+        if self._vision is None:
+            auto = str(self._vision_option).strip().lower() == "auto"
+            self._vision = supports_vision(self.model or "") if auto else as_flag(self._vision_option)
+        return self._vision
 
     def _say(self, text: str) -> None:
         """Tell the model `text`: as the result of its pending tool call(s) when there are any (every call

@@ -39,6 +39,7 @@ from functools import cache
 from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from agentsim.agents.base import Doctor, DoctorFailed, EpisodeAborted
@@ -359,7 +360,7 @@ def _after_hypothesis(state: PanelState) -> str:
 
 
 @cache
-def panel_graph():  # noqa: ANN201 - a compiled LangGraph graph
+def panel_graph() -> CompiledStateGraph[PanelState, PanelTurn]:
     graph = StateGraph(PanelState, context_schema=PanelTurn)
     for name, node in (("hypothesis", hypothesis), ("test_chooser", test_chooser), ("challenger", challenger),
                        ("stewardship", stewardship), ("checklist", checklist), ("consensus", consensus)):

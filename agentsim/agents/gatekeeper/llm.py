@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from agentsim.agents.base import AgentReply
-from agentsim.agents.gatekeeper.rules import RulesGatekeeper
+from agentsim.agents.gatekeeper.rules import RulesGatekeeper, with_image_lines
 from agentsim.errors import FatalError, UserError
 from agentsim.llm.errors import LLMError
 from agentsim.llm.gateway import LLMSettings, complete
@@ -73,6 +73,7 @@ class LLMGatekeeper:
             llm.update(fallback="unavailable", error=str(exc))  # the resolved text is a complete answer
             text = resolved.text
         self.messages.append({"role": "assistant", "content": text})
+        text = with_image_lines(text, resolved.payload.get("images") or [])  # the phrasing may drop them
         return resolved.model_copy(update={
             "text": text, "payload": {**resolved.payload, **({"llm": llm} if llm else {})}, "usage": usage,
         })

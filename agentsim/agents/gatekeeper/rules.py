@@ -4,16 +4,31 @@ pathognomonic results for the exact test, and never names the diagnosis (the eng
 
 from __future__ import annotations
 
+from typing import Any
+
 from agentsim.agents.base import AgentReply
 from agentsim.agents.gatekeeper.normal import NORMAL_EXAM
 from agentsim.match.exam import detect_systems, is_vague
 from agentsim.match.orders import OrderResolver, Resolution
 from agentsim.match.text import contains_phrase, normalise
 from agentsim.model.case import ExamFinding, GatekeeperView
-from agentsim.model.catalogue import Catalogue, EntryKind
+from agentsim.model.catalogue import Catalogue, CatalogueEntry, EntryKind
 from agentsim.model.episode import TurnKind
+from agentsim.model.image import CaseImage
 
 DEFAULT_TEST_PRICE = 100.0
+
+
+def image_payload(image: CaseImage, *, of: str) -> dict[str, Any]:
+    """An image as it travels in a reply's payload and on to the doctor's observation."""
+    return {**image.model_dump(mode="json", exclude_none=True), "of": of}
+
+
+def with_image_lines(text: str, images: list[dict[str, Any]]) -> str:
+    """The reply text with one line per image: what a text-only doctor and the replay show."""
+    lines = [f"{i['of']}: image attached: {i['caption']} ({i.get('path') or i.get('url')})" for i in images]
+    missing = [line for line in lines if line not in text]
+    return "\n".join([text, *missing]) if missing else text
 
 
 class RulesGatekeeper:
@@ -72,8 +87,12 @@ class RulesGatekeeper:
                 lines.append(f"{system.value.replace('_', ' ').capitalize()}: {NORMAL_EXAM[system]}")
             reported.append(system.value)
             covered.add(system)
-        payload = {"systems": sorted({*reported, *(f.system.value for f in named)}), "matched": True}
-        return self._reply("\n".join(lines), TurnKind.EXAM_RESULT, payload)
+        payload: dict[str, Any] = {"systems": sorted({*reported, *(f.system.value for f in named)}), "matched": True}
+        shown = [f for f in self.view.exam if f.images and self._describe(f) in lines]
+        images = [image_payload(i, of=self._describe(f).split(":", 1)[0]) for f in shown for i in f.images]
+        if images:
+            payload["images"] = images
+        return self._reply(with_image_lines("\n".join(lines), images), TurnKind.EXAM_RESULT, payload)
 
     @staticmethod
     def _names_finding(finding: ExamFinding, norm: str) -> bool:
@@ -89,6 +108,7 @@ class RulesGatekeeper:
     async def order(self, tests: list[str]) -> AgentReply:
         lines: list[str] = []
         results: list[dict] = []
+        images: list[dict[str, Any]] = []
         synthetic_any = False
         total = 0.0
         for requested in tests:
@@ -113,6 +133,8 @@ class RulesGatekeeper:
                 lines.append(f"{requested}: did you mean {case_test.name}? Please order it by name.")
                 results.append(self._result(requested, case_test.id, case_test.name, 0.0, "refused", False))
                 continue
+            if entry is None and case_test is not None and case_test.catalogue_id:
+                entry = self.catalogue.get(case_test.catalogue_id)  # an imported test priced as a generic one
             price = entry.price_usd if entry else DEFAULT_TEST_PRICE
             name = case_test.name if case_test else entry.name if entry else requested
             if case_test:
@@ -122,15 +144,29 @@ class RulesGatekeeper:
             total += price
             synthetic_any = synthetic_any or synthetic
             lines.append(f"{name}: {text}")
-            results.append(self._result(requested, resolved.test_id, name, price, "resulted", synthetic))
-        reply = self._reply("\n".join(lines), TurnKind.TEST_RESULT, {"results": results})
+            results.append(self._result(requested, resolved.test_id, name, price, "resulted", synthetic,
+                                        basis=self._basis(entry)))
+            images += [image_payload(i, of=name) for i in (case_test.images if case_test else [])]
+        payload: dict[str, Any] = {"results": results, **({"images": images} if images else {})}
+        reply = self._reply(with_image_lines("\n".join(lines), images), TurnKind.TEST_RESULT, payload)
         return reply.model_copy(update={"cost": total, "synthetic": synthetic_any})
+
+    def _basis(self, entry: CatalogueEntry | None) -> str:
+        """How the price was set, for the report: 'cms', 'estimate', 'generic' (a stand-in entry) or 'default'
+        (no catalogue entry at all: DEFAULT_TEST_PRICE)."""
+        if entry is None:
+            return "default"
+        if entry.generic:
+            return "generic"
+        basis = self.catalogue.basis(entry)
+        return basis.source.value if basis is not None else "untraced"
 
     @staticmethod
     def _result(requested: str, test_id: str | None, name: str | None, price: float, status: str,
-                synthetic: bool) -> dict:
-        return {"requested": requested, "test_id": test_id, "name": name, "price_usd": price, "status": status,
-                "synthetic": synthetic}
+                synthetic: bool, basis: str | None = None) -> dict:
+        out = {"requested": requested, "test_id": test_id, "name": name, "price_usd": price, "status": status,
+               "synthetic": synthetic}
+        return {**out, "price_basis": basis} if basis is not None else out
 
     @staticmethod
     def _reply(text: str, kind: TurnKind, payload: dict) -> AgentReply:

@@ -32,6 +32,7 @@ from agentsim.cases.importers.agentclinic_findings import CatalogueIndex
 from agentsim.cases.importers.agentclinic_nejm import build_nejm, is_nejm
 from agentsim.cases.importers.agentclinic_text import slugify
 from agentsim.cases.library import load_case_file, load_catalogue
+from agentsim.cases.lint import lint_case
 from agentsim.errors import CaseFileError, UserError
 from agentsim.model.catalogue import Catalogue
 
@@ -77,7 +78,8 @@ class ImportReport(BaseModel):
 
     def summary(self) -> str:
         head = (f"{self.source.name} ({self.dataset}): read {self.read}, converted {self.converted} "
-                f"({self.flagged} flagged), failed {self.failed}; cases in {self.out_dir}")
+                f"({self.flagged} flagged), failed {self.failed}; every case written passes `agentsim validate`; "
+                f"cases in {self.out_dir}")
         lines = [head]
         for r in self.records:
             if r.status is not RecordStatus.CONVERTED:
@@ -168,10 +170,15 @@ def _convert(text: str, line: int, ctx: Context, out_dir: Path, case_id: str) ->
     data = result.case.model_dump(mode="json", exclude_none=True)
     target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     try:
-        load_case_file(target)
+        written = load_case_file(target)
     except CaseFileError as exc:
         target.unlink(missing_ok=True)
         return _failed(line, f"written case does not load back: {'; '.join(exc.problems[:3])}")
+    problems = lint_case(written, ctx.index.catalogue)  # what `agentsim validate` would say
+    if problems:
+        target.unlink(missing_ok=True)
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        return _failed(line, f"written case does not validate: {'; '.join(problems[:3])}{more}")
     status = RecordStatus.FLAGGED if result.flags else RecordStatus.CONVERTED
     missing = [name.rsplit(" > ", 1)[-1] for name in draft.unmatched_tests]
     outcome = RecordOutcome(line=line, case_id=result.case.id, status=status, path=target, reasons=result.flags,

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agentsim.cases.importers.agentclinic_demographics import describe, parse_demographics
 from agentsim.cases.importers.agentclinic_findings import (
     CatalogueIndex,
     build_exam,
@@ -24,20 +25,19 @@ from agentsim.cases.importers.agentclinic_slots import (
     split_clauses,
 )
 from agentsim.cases.importers.agentclinic_text import (
-    describe,
     ensure_period,
     flatten_value,
     is_empty_text,
     keywords,
     lower_first,
     names_any,
-    parse_demographics,
     remove_phrases,
     split_sentences,
     to_first_person,
     upper_first,
     with_article,
 )
+from agentsim.match.leak import NO_INTERPRETATION, NOTHING_LEFT, redact
 from agentsim.model.case import (
     Case,
     CaseRubric,
@@ -205,7 +205,7 @@ def _texts(value: Any) -> list[str]:
 def _child_noun(demo: Demographics) -> str | None:
     if demo.age_years >= 12:
         return None
-    return {Sex.MALE: "son", Sex.FEMALE: "daughter"}.get(demo.sex, "child")
+    return {Sex.MALE: "son", Sex.FEMALE: "daughter"}.get(demo.sex, "child") if demo.sex else "child"
 
 
 def build_osce(record: dict[str, Any], ctx: Context) -> Draft:
@@ -221,7 +221,8 @@ def build_osce(record: dict[str, Any], ctx: Context) -> Draft:
         raise RecordError("missing Patient_Actor.Demographics")
     demo = parse_demographics(demo_text)
     if demo is None:
-        raise RecordError(f"cannot parse demographics {demo_text!r}: need an age and a sex")
+        raise RecordError(f"cannot parse demographics {demo_text!r}: "
+                          "no age found (write it as '45-year-old', '3-week-old' or 'newborn')")
     child = _child_noun(demo)
     actor_text = flatten_value(actor).lower()
     informant = None if child is None else next((p for p in ("mother", "father") if p in actor_text), "parent")
@@ -302,16 +303,16 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
     where = ["opening statement"] if names_any(draft.opening, names) else []
     where += [f"fact {f.id}" for f in draft.facts if names_any(f.text, names)]
     where += [f"exam {e.system.value}" for e in draft.exam if names_any(e.finding, names)]
-    tests: list[CaseTest] = []
-    for t in draft.tests:
-        if names_any(t.result, names):
-            if t.id in draft.final_tests:
-                t = t.model_copy(update={"pathognomonic": True})
-                warnings.append(f"test {t.id} (confirmatory) names the diagnosis: marked pathognomonic, "
-                                "released only when ordered by name")
-            else:
-                where.append(f"test {t.id}")
-        tests.append(t)
+    opening = draft.opening
+    if names_any(opening, names):  # the opening is the complaint in the patient's words: cleaned like the brief
+        opening = remove_phrases(opening, names)
+    facts, exam, tests, rewritten = _without_label(draft, names, opening)
+    for t in tests:
+        if t.id in rewritten and t.id in draft.final_tests:
+            warnings.append(f"test {t.id} (confirmatory) named the diagnosis: rewritten as a report of the finding "
+                            "and marked pathognomonic, released only when ordered by name")
+        elif t.id in rewritten:
+            where.append(f"test {t.id}")
     flags = [f"diagnosis named in findings: {', '.join(where)}"] if where else []
     warnings += [f"test not in catalogue: {name}" for name in draft.unmatched_tests]
 
@@ -329,12 +330,12 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
             author=f"imported from AgentClinic ({ctx.dataset})",
             license="see source dataset",
             doctor_brief=DoctorBrief(demographics=demo, chief_complaint=cc, summary=summary),
-            patient=PatientScript(demographics=demo, opening_statement=draft.opening, informant=draft.informant,
-                                  facts=draft.facts),
-            exam=draft.exam,
+            patient=PatientScript(demographics=demo, opening_statement=opening, informant=draft.informant,
+                                  facts=facts),
+            exam=exam,
             tests=tests,
             diagnosis=draft.diagnosis,
-            rubric=CaseRubric(must_ask=[f.id for f in draft.facts[:5]],
+            rubric=CaseRubric(must_ask=[f.id for f in facts[:5]],
                               expected_tests=list(dict.fromkeys(draft.matched_tests))),
         )
     except ValidationError as exc:
@@ -342,3 +343,36 @@ def assemble(draft: Draft, ctx: Context, case_id: str) -> Assembled:
         more = f" (+{exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
         raise RecordError(f"validation failed: {'; '.join(problems)}{more}") from None
     return Assembled(case, warnings, flags)
+
+
+def _without_label(draft: Draft, names: list[str],
+                   opening: str) -> tuple[list[Fact], list[ExamFinding], list[CaseTest], set[str]]:
+    """Facts, exam findings and results with the diagnostic label taken out, rewritten around the finding by the
+    same filter the engine applies at run time: a case validates, and reads like a report. A fact that was
+    nothing but the label goes. Returns the ids of the tests rewritten; a confirmatory one becomes
+    pathognomonic."""
+    facts = []
+    for f in draft.facts:
+        if f.text == draft.opening:  # the volunteered complaint says what the opening says
+            facts.append(f.model_copy(update={"text": opening}) if opening != f.text else f)
+            continue
+        text, hits = redact(f.text, names)
+        if hits and text == NOTHING_LEFT:
+            continue
+        facts.append(f.model_copy(update={"text": text}) if hits else f)
+    facts = facts or draft.facts[:1]  # the presenting complaint never names it: assemble cleaned it first
+    exam = []
+    for e in draft.exam:
+        text, hits = redact(e.finding, names)
+        exam.append(e.model_copy(update={"finding": text}) if hits else e)
+    tests, rewritten = [], set()
+    for t in draft.tests:
+        text, hits = redact(t.result, names)
+        if hits:
+            rewritten.add(t.id)
+            update: dict[str, object] = {"result": text if len(text) >= 3 else NO_INTERPRETATION}
+            if t.id in draft.final_tests:
+                update["pathognomonic"] = True
+            t = t.model_copy(update=update)
+        tests.append(t)
+    return facts, exam, tests, rewritten

@@ -1,5 +1,5 @@
 """Exam and test conversion for the AgentClinic importer: system keys -> ExamSystem, nested Test_Results ->
-leaf tests matched against the test catalogue (exact id/name/alias, then token overlap)."""
+leaf tests matched against the test catalogue (agentclinic_catalogue)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentsim.cases.importers.agentclinic_catalogue import CatalogueIndex, key_tokens, tokens
 from agentsim.cases.importers.agentclinic_text import flatten_value, humanize, is_empty_text, slugify
 from agentsim.model.case import CaseTest, ExamFinding, ExamSystem, TestCategory
-from agentsim.model.catalogue import Catalogue, CatalogueEntry, EntryKind
+from agentsim.model.catalogue import CatalogueEntry
 
-# ----------------------------------------------------------------------------------------- normalising
+__all__ = ["CatalogueIndex", "key_tokens"]
 
-_REWRITES = [
-    (r"\bx[\s_-]?rays?\b", " xray "), (r"\bradiograph\w*", " xray "), (r"\bcxr\b", " chest xray "),
-    (r"\bultrasound\b|\bultrasonograph\w*|\bsonograph\w*", " us "), (r"\bekg\b|\belectrocardiogra\w*", " ecg "),
-    (r"\bcomputed tomograph\w*|\bcat scan\b", " ct "), (r"\bmagnetic resonance( imaging)?\b", " mri "),
-    (r"\burine (analysis|tests?|testing)\b", " urinalysis "), (r"\bechocardiograph\w*|\becho\b", " echocardiogram "),
-    (r"\bthorax\b|\bthoracic\b", " chest "), (r"\babdominal\b", " abdomen "), (r"&", " and "),
-]
-_FILLER = {
-    "findings", "finding", "result", "test", "level", "scan", "study", "examination", "exam", "value", "the",
-    "of", "and", "a", "an", "with", "for", "in", "on", "routine", "report", "qualitative", "quantitative",
-}
-_GENERIC_SINGLE = {
-    "blood", "urine", "serum", "plasma", "culture", "chest", "head", "abdomen", "pelvis", "neck", "swab", "stool",
-    "fluid", "ct", "mri", "us", "xray", "imaging", "biopsy", "film", "count", "panel", "profile", "screen",
-    "function", "total", "free", "rapid", "ratio", "protein", "antibody", "antigen", "cell", "white", "red",
-}
 _GROUP_TOKENS = {
     "blood", "work", "bloodwork", "laboratory", "lab", "result", "imaging", "study", "studie", "radiology",
     "investigation", "other", "additional", "diagnostic", "further", "initial", "routine", "workup", "data",
@@ -40,64 +25,6 @@ FIELD_KEYS = {
 }
 _VITALS = re.compile(r"blood pressure|\bbmi\b|\bheight\b|\bweight\b|heart rate|pulse rate|temperature|respiratory rate|"
                      r"oxygen saturation|\bspo2\b", re.I)
-
-
-def tokens(text: str) -> list[str]:
-    s = str(text).lower().replace("_", " ")
-    for pattern, repl in _REWRITES:
-        s = re.sub(pattern, repl, s)
-    out = []
-    for tok in re.findall(r"[a-z0-9]+", s):
-        tok = tok.replace("ae", "e").replace("oe", "e")
-        if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
-            tok = tok[:-1]
-        out.append(tok)
-    return out
-
-
-def key_tokens(text: str) -> frozenset[str]:
-    return frozenset(t for t in tokens(text) if t not in _FILLER)
-
-
-class CatalogueIndex:
-    """Maps a source test name to a catalogue entry: exact id/name/alias match (word order, case, underscores,
-    X-ray spellings and UK/US spelling ignored), then the best token-overlap candidate."""
-
-    def __init__(self, catalogue: Catalogue | None):
-        self.exact: dict[frozenset[str], CatalogueEntry] = {}
-        self.candidates: list[tuple[frozenset[str], int, CatalogueEntry]] = []
-        entries = sorted(catalogue.entries if catalogue else [], key=lambda e: e.kind is not EntryKind.TEST)
-        # ids and names first, so an alias shared with another entry's name cannot take it over
-        for rank, entry in enumerate(entries):
-            for name in (entry.id.replace("-", " "), entry.name):
-                self._add(name, rank, entry)
-        for rank, entry in enumerate(entries):
-            for name in entry.aliases:
-                self._add(name, rank, entry)
-
-    def _add(self, name: str, rank: int, entry: CatalogueEntry) -> None:
-        toks = key_tokens(name)
-        if toks:
-            self.exact.setdefault(toks, entry)
-            self.candidates.append((toks, rank, entry))
-
-    def match(self, variants: list[str]) -> CatalogueEntry | None:
-        keys = [k for k in (key_tokens(v) for v in variants if v) if k]
-        for k in keys:
-            if k in self.exact:
-                return self.exact[k]
-        best: tuple[int, int, CatalogueEntry] | None = None
-        for k in keys:
-            for cand, rank, entry in self.candidates:
-                if cand <= k and (len(cand) >= 2 or not cand & _GENERIC_SINGLE):
-                    score = len(cand)  # every word of the catalogue name is in the source name
-                elif len(k) >= 2 and k <= cand:
-                    score = len(k)  # every word of a two-word-plus source name is in the catalogue name
-                else:
-                    continue
-                if best is None or (score, -rank) > (best[0], -best[1]):
-                    best = (score, rank, entry)
-        return best[2] if best else None
 
 
 def guess_category(name: str) -> TestCategory:
@@ -265,7 +192,7 @@ def flatten_tests(node: Any, index: CatalogueIndex, path: tuple[str, ...] = ()) 
                 out.append(RawTest(here, text, True))
             continue
         one_test = not _is_group(str(key)) and (
-            all(_is_scalar(v) for v in value.values())
+            (all(_is_scalar(v) for v in value.values()) and not _children_all_known(str(key), value, index))
             or any(_is_field(c) for c in value)
             or index.match([str(key)]) is not None
         )
@@ -276,6 +203,12 @@ def flatten_tests(node: Any, index: CatalogueIndex, path: tuple[str, ...] = ()) 
         else:
             out.extend(flatten_tests(value, index, here))
     return out
+
+
+def _children_all_known(key: str, value: dict[str, Any], index: CatalogueIndex) -> bool:
+    """'Serum_Studies': {'Urea': ..., 'Creatinine': ...}: an unknown heading over known tests or analytes is a
+    folder, so each child is matched on its own (and analytes merge into their panel)."""
+    return index.match([key]) is None and all(index.match([str(c)]) is not None for c in value)
 
 
 def split_vitals(raw: list[RawTest]) -> tuple[list[RawTest], list[str]]:
@@ -295,13 +228,16 @@ class _Built:
     name: str
     category: TestCategory
     entry: CatalogueEntry | None
+    priced_as: str | None = None  # the generic catalogue entry, for a test the catalogue does not name
     parts: list[RawTest] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
 
     def result(self) -> str:
         if len(self.parts) == 1 and not self.parts[0].scalar and len(self.parts[0].text) >= 3:
             return self.parts[0].text
-        return "; ".join(f"{p.name}: {p.text}" for p in self.parts)
+        # 'Eosinophils mildly raised' already says what it is: no 'Eosinophils:' in front
+        return "; ".join(p.text if p.text.lower().startswith(p.name.lower()) else f"{p.name}: {p.text}"
+                         for p in self.parts)
 
 
 @dataclass
@@ -318,6 +254,7 @@ def build_tests(raw: list[RawTest], index: CatalogueIndex) -> TestBuild:
     unmatched: list[str] = []
     last_id = ""
     for r in raw:
+        priced: str | None = None
         entry = index.match(r.variants())
         if entry is not None:
             test_id, name, aliases = entry.id, entry.name, [entry.name, *entry.aliases]
@@ -326,7 +263,11 @@ def build_tests(raw: list[RawTest], index: CatalogueIndex) -> TestBuild:
             test_id = slugify(r.name, max_words=6) or "test"
             name, aliases, category = r.name, [], guess_category(" ".join(r.path))
             unmatched.append(" > ".join(humanize(p) for p in r.path))
-        b = built.setdefault(test_id, _Built(test_id, name, category, entry))
+            generic = index.fallback(category, r.name)
+            if generic is not None and generic.id == test_id:
+                test_id = f"{test_id}-result"  # the source's own name must not pass for the generic entry
+            priced = generic.id if generic is not None else None
+        b = built.setdefault(test_id, _Built(test_id, name, category, entry, priced_as=priced if entry is None else None))
         b.parts.append(r)
         b.aliases.extend([r.name, *aliases])
         last_id = test_id
@@ -334,7 +275,8 @@ def build_tests(raw: list[RawTest], index: CatalogueIndex) -> TestBuild:
     for b in built.values():
         seen = {b.name.lower()}
         aliases = [a for a in (x.strip() for x in b.aliases) if a and not (a.lower() in seen or seen.add(a.lower()))]
-        tests.append(CaseTest(id=b.id, name=b.name, aliases=aliases[:12], category=b.category, result=b.result()))
+        tests.append(CaseTest(id=b.id, catalogue_id=b.priced_as, name=b.name, aliases=aliases[:12],
+                              category=b.category, result=b.result()))
     final = {t.id for t in tests if t.category is TestCategory.PATHOLOGY} | ({last_id} if last_id else set())
     matched = [b.id for b in built.values() if b.entry is not None]
     return TestBuild(tests, matched, unmatched, final)

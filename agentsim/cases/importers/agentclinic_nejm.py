@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agentsim.cases.importers import agentclinic_nejm_results as results
 from agentsim.cases.importers.agentclinic_build import (
     Context,
     Draft,
@@ -13,25 +14,33 @@ from agentsim.cases.importers.agentclinic_build import (
     RecordError,
     parse_diagnosis,
 )
+from agentsim.cases.importers.agentclinic_demographics import describe, parse_demographics
 from agentsim.cases.importers.agentclinic_findings import RawTest, build_tests, exam_system
 from agentsim.cases.importers.agentclinic_slots import classify
 from agentsim.cases.importers.agentclinic_text import (
-    describe,
     ensure_period,
     flatten_value,
     keywords,
     lower_first,
-    parse_demographics,
     second_to_first_person,
     slugify,
     split_sentences,
     upper_first,
     with_article,
 )
-from agentsim.model.case import CaseTest, DifferentialItem, ExamFinding, ExamSystem, FactSlot, TestCategory
+from agentsim.model.case import (
+    CaseImage,
+    CaseTest,
+    DifferentialItem,
+    ExamFinding,
+    ExamSystem,
+    FactSlot,
+)
 
 DISTRACTOR = "distractor answer in the source item"
-IMAGE_TEST_ID = "source-image"
+IMAGE_TAG = "image"  # a case whose source item is an image: the image is kept as a reference
+IMAGE_CAPTION = ("The image from the source case (NEJM Image Challenge), kept as a link and not fetched; "
+                 "the findings it shows are described in the examination and results.")
 
 _META = re.compile(
     r"\b(your role|patient actor|remember|not aware|aren't aware|are aware|don't know|do not know|haven't been told|"
@@ -87,28 +96,6 @@ def _patient_sentences(info: str) -> list[str]:
     return out
 
 
-def _result_items(text: str) -> list[tuple[str | None, str]]:
-    """'Laboratory studies: - LDH: 356 U/L. Biopsy findings: - Deep skin biopsy: ...' -> [(heading or name, text)]"""
-    text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text)
-    text = re.sub(r"\s([A-Z][A-Za-z]*(?:\s[a-z]+){0,2}\s(?:results|findings|studies|testing)):(?=\s*-|\s*$)", r" - \1:", text)
-    items = _BULLETS.split(text)
-    heading: str | None = None
-    out: list[tuple[str | None, str]] = []
-    for item in (i.strip() for i in items):
-        if not item:
-            continue
-        if item.endswith(":"):
-            label = item[:-1].strip()
-            heading = None if re.search(r"information|extracted|case report", label, re.I) else label
-            continue
-        m = re.match(r"^([^:.]{2,90}):\s+(.+)$", item)
-        if m and len(m.group(1).split()) <= 10:
-            out.append((m.group(1).strip(), m.group(2).strip()))
-        else:
-            out.append((heading, item))
-    return out
-
-
 def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
     answers = record.get("answers")
     if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
@@ -127,7 +114,8 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
     info = flatten_value(record.get("patient_info"))
     demo = parse_demographics(first) or parse_demographics(info[:300])
     if demo is None:
-        raise RecordError(f"cannot parse demographics from the question {first[:80]!r}: need an age and a sex")
+        raise RecordError(f"cannot parse demographics from the question {first[:80]!r}: "
+                          "no age found (write it as '45-year-old', '3-week-old' or 'newborn')")
 
     facts = _patient_sentences(info)
     m = re.search(r"\bpresent(?:ed|s|ing)\b.*?\bwith\s+(?:an?\s+)?(?:[\w.-]+[- ](?:hour|day|week|month|year)s?[- ]history of\s+)?(.+?)\.?$", first, re.I)
@@ -144,24 +132,39 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
     exam = [_exam(upper_first(s.removeprefix("On physical examination, "))) for s in sentences[1:]
             if _EXAM_SENTENCE.search(s) and not s.endswith("?")]
     raw: list[RawTest] = []
-    for name, text in _result_items(flatten_value(record.get("physical_exams"))):
-        if name and re.search(r"examination", name, re.I):
-            exam.append(_exam(text, name))
+    for item in results.items(flatten_value(record.get("physical_exams"))):
+        if item.name and re.search(r"examination", item.name, re.I):
+            exam.append(_exam(item.text, item.name))
+        elif (test := results.raw_test(item, ctx.index)) is not None:
+            raw.append(test)
         else:
-            label = re.sub(r"\s*\b(results?|findings)\b\s*", " ", name or "Additional results").strip() or "Results"
-            raw.append(RawTest((label,), text.strip(), True))
+            exam.append(_exam(item.text))
+    if not raw:  # the results field had nothing to report: the question's sentences say what was found
+        raw = results.from_question([s for s in sentences[1:] if not _EXAM_SENTENCE.search(s)], ctx.index)
     built = build_tests(raw, ctx.index)
-    tests = list(built.tests)
     tags = [slugify(str(t)) for t in record.get("type") or [] if isinstance(t, str) and slugify(str(t))]
     url = flatten_value(record.get("image_url"))
+    exam, tests = _attach_image(url, exam, list(built.tests))
     if url:
-        tests.append(CaseTest(id=IMAGE_TEST_ID, name="Source image", category=TestCategory.IMAGING,
-                              aliases=["image", "clinical image", "photograph", "figure", "picture"],
-                              result=f"image at {url} (not fetched)"))
-        tags.append(IMAGE_TEST_ID)
+        tags.append(IMAGE_TAG)
     summary = ensure_period(first) if len(first) >= 10 else f"{with_article(describe(demo))} presents with {cc}."
     return Draft(
         demographics=demo, chief_complaint=cc, summary=summary, opening=opening, facts=fb.facts, exam=exam,
         tests=tests, final_tests=built.final_ids, matched_tests=built.matched_ids,
         unmatched_tests=built.unmatched, diagnosis=diagnosis, tags=tags,
     )
+
+
+def _attach_image(url: str, exam: list[ExamFinding], tests: list[CaseTest]) -> tuple[list[ExamFinding], list[CaseTest]]:
+    """The record's image goes with the first examination finding (the picture is usually the clinical
+    photograph), else with the last result (the confirmatory study), as a reference only."""
+    if not url:
+        return exam, tests
+    image = CaseImage(url=url, media_type="image/jpeg", caption=IMAGE_CAPTION, alt="Clinical image from the source case")
+    if exam:
+        return [exam[0].model_copy(update={"images": [image]}), *exam[1:]], tests
+    if tests:
+        return exam, [*tests[:-1], tests[-1].model_copy(update={"images": [image]})]
+    finding = ExamFinding(system=ExamSystem.GENERAL, finding="Appearance as shown in the source image.",
+                          aliases=["image", "clinical image", "photograph", "appearance"], images=[image])
+    return [finding], tests

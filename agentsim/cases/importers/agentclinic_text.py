@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agentsim.model.case import Demographics, Sex, mentions
+from agentsim.model.case import mentions
 
 # ---------------------------------------------------------------------------------------------- values
 
@@ -56,72 +56,8 @@ def is_empty_text(text: str) -> bool:
     )
 
 
-# ---------------------------------------------------------------------------------------- demographics
-
-_AGE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*[- ]?\s*(years?|yrs?|y/o|y\.o\.?|yo|y|months?|mos?|mo|weeks?|wks?|wk|days?|d)\b",
-    re.IGNORECASE,
-)
-_FEMALE = r"\b(female|woman|girl|lady|f)\b"
-_MALE = r"\b(male|man|boy|gentleman|m)\b"
-
-
-def parse_demographics(text: str) -> Demographics | None:
-    """'45-year-old male', 'A 3-week-old girl', '62 yo woman', 'Newborn, female'. None if age or sex is missing."""
-    lowered = text.lower()
-    sex = _parse_sex(lowered)
-    if sex is None:
-        return None
-    years: int | None = None
-    months: int | None = None
-    match = _AGE.search(lowered)
-    if match:
-        number, unit = float(match.group(1)), match.group(2)
-        if unit.startswith("y"):
-            years = int(number)
-        elif unit.startswith("mo"):
-            total = int(number)
-            years, months = divmod(total, 12)
-        elif unit.startswith("w"):
-            years, months = 0, min(11, int(number // 4.345))
-        else:
-            years, months = 0, min(11, int(number // 30.44))
-    elif re.search(r"\b(newborn|neonate|neonatal)\b", lowered):
-        years, months = 0, 0
-    else:
-        bare = re.search(r"\bage[:\s]+(\d{1,3})\b", lowered) or re.search(
-            r"\b(\d{1,3})\s*[-,]?\s*(?:[mf]|male|female|man|woman|boy|girl)\b", lowered)
-        if bare:
-            years = int(bare.group(1))
-    if years is None or years > 120:
-        return None
-    if years >= 2:
-        months = None
-    return Demographics(age_years=years, age_months=months, sex=sex)
-
-
-def _parse_sex(lowered: str) -> Sex | None:
-    if re.search(r"\bintersex\b", lowered):
-        return Sex.INTERSEX
-    female = re.search(_FEMALE, lowered)
-    male = re.search(_MALE, lowered)
-    if female and male:
-        return Sex.FEMALE if female.start() < male.start() else Sex.MALE
-    if female:
-        return Sex.FEMALE
-    if male:
-        return Sex.MALE
-    glued = re.search(r"\d\s*(m|f)\b", lowered)  # '45M', '3f'
-    if glued:
-        return Sex.MALE if glued.group(1) == "m" else Sex.FEMALE
-    return None
-
-
-def describe(demo: Demographics) -> str:
-    """Demographics.describe(), but 'newborn girl' rather than '0-month-old infant'."""
-    if demo.age_years == 0 and not demo.age_months:
-        return {Sex.FEMALE: "newborn girl", Sex.MALE: "newborn boy"}.get(demo.sex, "newborn")
-    return demo.describe()
+# demographics moved to agentclinic_demographics (re-exported for older imports)
+from agentsim.cases.importers.agentclinic_demographics import describe, parse_demographics  # noqa: E402, F401
 
 
 def with_article(phrase: str) -> str:
