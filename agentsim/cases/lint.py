@@ -26,6 +26,7 @@ class FileReport:
     path: Path
     kind: FileKind
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # worth a look, never a failure (e.g. an ICD-10-CM code)
 
     @property
     def ok(self) -> bool:
@@ -65,6 +66,13 @@ def lint_case(case: Case, catalogue: Catalogue | None) -> list[str]:
             problems.append(f"rubric.expected_tests: {test_id!r} is neither a case test nor in the catalogue")
     return problems
 
+
+def lint_codes(case: Case) -> list[str]:
+    """Warnings on the diagnosis code: missing, not ICD-10-CM, or a title that does not fit (loads the
+    vocabulary, so only validate pays for it)."""
+    from agentsim.judge.diagnosis_codes import code_problems
+
+    return code_problems(case.diagnosis)
 
 def lint_images(case: Case) -> list[str]:
     """Local images exist under the case's folder and are small enough to send; captions hide the diagnosis."""
@@ -119,6 +127,7 @@ def validate_paths(paths: list[Path]) -> list[FileReport]:
             if kind is FileKind.SCENARIO:
                 case = load_case_file(path)
                 report.errors.extend(lint_case(case, catalogue))
+                report.warnings.extend(lint_codes(case))
                 if case.id in seen_ids:
                     report.errors.append(f"id: duplicate case id {case.id!r} (also {seen_ids[case.id]})")
                 seen_ids[case.id] = path

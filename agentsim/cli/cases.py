@@ -82,7 +82,13 @@ def validate(
         console.print(f"✗ {report.path} ({report.kind.value})", markup=False, style="red")
         for error in report.errors:
             console.print(f"    {error}", markup=False)
-    console.print(f"{len(reports) - len(bad)} valid, {len(bad)} invalid, {len(reports)} files")
+    warned = [r for r in reports if r.warnings]
+    for report in warned:
+        console.print(f"! {report.path} ({report.kind.value}): warning", markup=False, style="yellow")
+        for warning in report.warnings:
+            console.print(f"    {warning}", markup=False)
+    console.print(f"{len(reports) - len(bad)} valid, {len(bad)} invalid, {len(reports)} files"
+                  + (f", {len(warned)} with warnings" if warned else ""))
     if bad:
         raise typer.Exit(2)
     if not reports:

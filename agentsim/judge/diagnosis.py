@@ -10,18 +10,36 @@ Normalisation (applied to the answer and to every name from the case alike):
 * British spellings folded to American (``haemorrhage``/``hemorrhage``, ``oesophageal``/``esophageal``,
   ``anaemia``/``anemia``, ``ischaemic``/``ischemic``, ``leukaemia``/``leukemia``, ``paediatric``,
   ``oedema``, ``diarrhoea``, ``coeliac``, ``tumour``...);
-* abbreviations expanded from a small table (MI, STEMI, NSTEMI, ACS, PE, DVT, DKA, HHS, SAH, UTI,
-  COPD, CHF, HF, AF, GCA, PMR, IBD, GBS, MS, SLE, RA, TIA, CVA, AKI, CKD, CAP and a few more). Short
-  abbreviations that are also English words (MS, RA, PE, CAP, AF, HF) are expanded only when written
-  in capitals;
-* a few lay phrases mapped to the clinical name (``heart attack`` = ``myocardial infarction``);
+* abbreviations expanded from the team's table (``[abbreviation]`` in agentsim/vocab/clinical_terms.txt:
+  MI, STEMI, PE, DKA, COPD, DLBCL, ALL, AML, CLL, SJS, TEN, NMS, BPPV, VSD, IVH, PML and about 170 more).
+  Abbreviations that are also English words (MS, RA, PE, ALL, TEN...) are expanded only when written in
+  capitals; ``SJS/TEN`` is one diagnosis (the overlap), not two alternatives; an abbreviation with two
+  senses in common use (ASD: atrial septal defect or autism spectrum disorder) is read both ways, on
+  both sides, and the better reading is graded;
+* an upper-case ``A`` after a word is the letter of a disease name (``Hemophilia A``, ``Hepatitis A``),
+  not the article;
+* a few lay phrases mapped to the clinical name (``heart attack`` = ``myocardial infarction``); organ
+  adjectives folded to the noun (``oesophageal``/``oesophagus``, ``renal``/``kidney``, ``pulmonary``/``lung``...);
+  prefixes written apart joined (``pre-eclampsia`` = ``preeclampsia``, ``post herpetic`` = ``postherpetic``);
 * a negation is glued to the word it negates (``non-ST elevation`` -> ``non_st elevation``) so that
   NSTEMI never counts as a more specific STEMI;
 * hedges and stopwords dropped (``likely``, ``probable``, ``suspected``, ``of``, ``the``...), and the
-  filler words ``disease``, ``disorder``, ``syndrome``, ``condition`` ignored when comparing names;
+  filler words ``disease``, ``disorder``, ``syndrome``, ``condition``, ``infection`` ignored when comparing names;
 * an answer that hedges between alternatives (``X vs Y``, ``X or Y``, ``X / Y``, one per line or
   separated by ``;``) is graded on its first alternative only, and everything after ``mimicking``,
-  ``rather than``, ``ruled out``, ``excluded``, ``without`` and the like is ignored.
+  ``rather than``, ``ruled out``, ``excluded``, ``without`` and the like is ignored. Within an alternative,
+  clauses (split at commas, colons and spaced dashes) that the answer denies are dropped (``PE excluded``,
+  ``not Crohn disease``, ``no evidence of infection``), and so are hedges after the first clause (``...,
+  possibly aortic dissection``); an alternative denied whole gives way to the next (``not a STEMI; NSTEMI``),
+  and an answer that denies everything it names has no diagnosis.
+
+The case's names are widened with the team's synonym groups (``[eponym]``, ``[variant]``,
+``[itis-opathy]`` in clinical_terms.txt: Boerhaave syndrome = spontaneous oesophageal rupture, Hansen
+disease = leprosy, melanoma = malignant melanoma, membranous nephropathy = membranous glomerulonephritis...):
+a name that equals or contains a group member also stands with that member swapped for each other member.
+These widened names count for rules 5 to 3 and the differential cap; the checks that read what the case
+itself accepts (its qualifiers, its more specific forms) and the superficial overlap of rule 2 read only the
+case's own names.
 
 Qualifier words: acute, chronic, subacute, left, right, bilateral, inferior, anterior, lateral,
 posterior, upper, lower, primary, secondary, mild, moderate, severe, early, late, type (and a few
@@ -37,9 +55,15 @@ The rules, first that fires wins (each is tried against every accepted name, pri
    of the case's own), and where the case itself accepts a more specific form by a non-qualifier word
    (``ischaemic stroke`` besides ``stroke``) the answer keeps that word (``haemorrhagic stroke`` is
    not a more specific ``stroke`` there).
+   A more specific form of the *primary* that fails only the last check is 4 (``hospital-acquired
+   pneumonia`` where the case says ``pneumonia`` and also accepts ``community-acquired pneumonia``).
 4. minor qualifier off: the answer's core equals the core of an accepted name but the qualifiers
    differ (``anterior STEMI`` for an inferior STEMI), or the answer is a less specific form whose
-   missing words are only qualifiers (``pancreatitis`` when ``acute pancreatitis`` is accepted).
+   missing words are only qualifiers (``pancreatitis`` when ``acute pancreatitis`` is accepted);
+   or less specific: the answer's words are some of an accepted name's, with the same disease head
+   (``meningitis`` for bacterial meningitis, ``myocardial infarction`` for an inferior STEMI), unless the
+   answer is the case's ``category`` (3) or the head is a malignancy whose type is the diagnosis
+   (leukaemia, lymphoma, cancer, carcinoma...: ``leukaemia`` for acute myeloid leukaemia is 3).
 3. right category, wrong specific disease: the answer names the case's ``diagnosis.category`` (or a
    more specific form of it, or its core), or shares its disease-head noun with the category or an
    accepted name, or falls in the same disease family from a small table (coronary,
@@ -54,8 +78,27 @@ The rules, first that fires wins (each is tried against every accepted name, pri
    prefix so ``heart``, ``cardiac``, ``myocardial`` and ``pericarditis`` all count as the heart.
 1. wrong: nothing above; also an empty answer.
 
-Differential cap: if the answer names one of the case's differential diagnoses (its words equal the
-item's, or hold them, unless the item is contained in an accepted name) and did not score 5, the
+ICD-10-CM (after the rules above, when they give less than 5; agentsim/judge/diagnosis_vocab.py): the
+reference's codes are the case's ``diagnosis.icd10`` (a 7th-character extension read as its base code) and
+the codes its widened names are ICD-10-CM terms of; the answer's codes are those its whole name (or a team
+synonym of it, or its ICD wording from ``[icd-wording]``: cancer = malignant neoplasm) is a term of, exactly
+after normalisation, titles and inclusion terms with their variants (see agentsim/vocab/icd10.py), else
+those of its largest part covering at least half its words (a *partial* mapping). The best pair grades:
+
+5. same code (a code whose title is its parent's plus ", unspecified ..." is its parent) - but 4 when the
+   answer matched a "... NOS" term (``Pancreatitis NOS`` under acute pancreatitis: ICD-10-CM's default for
+   the unqualified name) or carries a qualifier that clashes with the case's;
+4. parent/child within one category (``gallstone pancreatitis`` K85.1 for acute pancreatitis K85), or
+   siblings under one parent whose titles differ only by qualifier words (acute / chronic cholecystitis);
+3. same block (haemophilia B D67 for haemophilia A D66);
+2. same chapter and an organ word shared by the two codes' titles;
+otherwise the rules' grade stands. A partial mapping grades at most 3. The higher of the rules' and the
+ICD-10-CM grade is kept, with one exception: a rule-4 "qualifier off" is overruled when both names are whole
+ICD-10-CM terms whose codes relate below 4 (``chronic myeloid leukaemia`` C92.1 for acute myeloid
+leukaemia C92.0 is another disease, not a qualifier off: 3).
+
+Differential cap: if the answer names one of the case's differential diagnoses or a team synonym of one
+(its words equal the item's, or hold them, unless the item is contained in an accepted name) and did not score 5, the
 grade is capped at 2.
 
 ``correct`` is ``likert >= threshold`` (an empty answer is never correct).
@@ -63,244 +106,25 @@ grade is capped at 2.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-
-from agentsim.judge.diagnosis_terms import (  # noqa: F401 - re-exported for tests
-    _ALTERNATIVES,
-    _AMBIGUOUS_ABBREVIATIONS,
-    _FAMILIES,
-    _HEAD_STOPPERS,
-    _NEGATORS,
-    _ORGAN_PREFIXES,
-    _PHRASES,
-    _PROCESS_NOUNS,
-    _QUALIFIER_GROUPS,
-    _TRUNCATE,
-    ABBREVIATIONS,
-    FILLER,
-    GENERIC,
-    QUALIFIERS,
-    STOPWORDS,
+from agentsim.judge.diagnosis_names import (
+    Name,
+    families,
+    first_alternative,
+    fmt,
+    meaningful,
+    readings,
+    specialises_consistently,
 )
-from agentsim.match.text import us_spelling
+from agentsim.judge.diagnosis_terms import GENERIC
+from agentsim.judge.diagnosis_vocab import icd_grade, synonym_words, with_synonyms
 from agentsim.model.case import Diagnosis
 from agentsim.model.score import DiagnosisScore
 
-# --- normalisation --------------------------------------------------------------------------------
-
-
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _spell(token: str) -> str:
-    return us_spelling(token)
-
-
-_NOT_PLURAL = frozenset(
-    "diabetes herpes rabies scabies measles mumps shingles rickets caries varices ascites feces".split()
-)
-
-
-def _fold_plural(token: str) -> str:
-    if token in _NOT_PLURAL:
-        return token
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "ys", "as", "os")):
-        return token[:-1]
-    return token
-
-
-def _replace_phrases(tokens: list[str]) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for src, dst in _PHRASES:
-            if tuple(tokens[i : i + len(src)]) == src:
-                out.extend(dst)
-                i += len(src)
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
-
-
-def _glue_negations(tokens: list[str]) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i] in _NEGATORS and i + 1 < len(tokens):
-            out.append(f"non_{tokens[i + 1]}")
-            i += 2
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
-
-
-def _raw_tokens(text: str) -> list[str]:
-    """Ordered, normalised tokens of a name, stopwords kept (the head finder needs the connectors)."""
-    text = _strip_accents(text).replace("’", "'").replace("&", " and ")
-    text = re.sub(r"'s\b", "", text, flags=re.IGNORECASE)
-    text = text.replace("'", "")
-    # keep NSTE-ACS style abbreviations whole before splitting on hyphens
-    words = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text)
-    tokens: list[str] = []
-    for word in words:
-        expansion = _expand(word)
-        if expansion is not None:
-            tokens.extend(expansion.split())
-            continue
-        for part in word.split("-"):
-            expansion = _expand(part)
-            tokens.extend(expansion.split() if expansion is not None else [part.lower()])
-    tokens = [_spell(t) for t in tokens]
-    tokens = _replace_phrases(tokens)
-    tokens = _glue_negations(tokens)
-    return [_fold_plural(t) for t in tokens]
-
-
-def _expand(word: str) -> str | None:
-    key = word.upper()
-    if key not in ABBREVIATIONS:
-        return None
-    if key in _AMBIGUOUS_ABBREVIATIONS and word != key:
-        return None
-    return ABBREVIATIONS[key]
-
-
-def _first_alternative(answer: str) -> str:
-    answer = re.sub(r"\br\s*/\s*o\b", " ", answer, flags=re.IGNORECASE)
-    parts = [p for p in _ALTERNATIVES.split(answer.strip()) if p and p.strip(" ,.:-?")]
-    first = parts[0] if parts else ""
-    return _TRUNCATE.split(first, maxsplit=1)[0]
-
-
-@dataclass(frozen=True)
-class _Name:
-    text: str
-    ordered: tuple[str, ...]  # content tokens in order
-    words: frozenset[str]  # content tokens minus filler
-    core: frozenset[str]  # words minus qualifiers
-    qualifiers: frozenset[str]
-    head: tuple[str, ...]
-
-    @classmethod
-    def of(cls, text: str) -> _Name:
-        return _name(text)
-
-
-@lru_cache(maxsize=4096)
-def _name(text: str) -> _Name:
-    raw = _raw_tokens(text)
-    ordered = tuple(t for t in raw if t not in STOPWORDS and t)
-    words = frozenset(t for t in ordered if t not in FILLER)
-    return _Name(
-        text=text,
-        ordered=ordered,
-        words=words,
-        core=frozenset(words - QUALIFIERS),
-        qualifiers=frozenset(words & QUALIFIERS),
-        head=_head(_raw_tokens(re.sub(r"\(.*?\)", " ", text))),
-    )
-
-
-def _head(raw: list[str]) -> tuple[str, ...]:
-    """The disease-head noun: the last word before any cause/complication clause, or the last two when
-    the last is a process noun (infarction, failure...) or the name ends in a filler word (disease...)."""
-    kept: list[str] = []
-    ends_in_filler = False
-    for token in raw:
-        if token in _HEAD_STOPPERS and kept:
-            break
-        if token in FILLER:
-            ends_in_filler = True
-            continue
-        if token in STOPWORDS or token in QUALIFIERS or token.isdigit():
-            continue
-        kept.append(token)
-        ends_in_filler = False
-    if not kept:
-        return ()
-    if (kept[-1] in _PROCESS_NOUNS or ends_in_filler) and len(kept) >= 2:
-        return tuple(kept[-2:])
-    return (kept[-1],)
-
-
-def _families(name: _Name) -> set[str]:
-    words = set(name.ordered)
-    found: set[str] = set()
-    for family, phrases in _FAMILIES.items():
-        for phrase in phrases:
-            needed = _phrase_words(phrase)
-            if needed and needed <= words:
-                found.add(family)
-                break
-    return found
-
-
-@lru_cache(maxsize=512)
-def _phrase_words(phrase: str) -> frozenset[str]:
-    return frozenset(_raw_tokens(phrase)) - STOPWORDS
-
-
-def _organ(token: str) -> str | None:
-    for prefixes, organ in _ORGAN_PREFIXES:
-        if token.startswith(prefixes):
-            return organ
-    return None
-
-
-_ROMAN = re.compile(r"^[ivx]+$")
-
-
-def _meaningful(tokens: frozenset[str] | tuple[str, ...]) -> set[str]:
-    out: set[str] = set()
-    for token in tokens:
-        if token in GENERIC or token in STOPWORDS or len(token) < 3 or token.isdigit() or _ROMAN.match(token):
-            continue
-        if token.startswith("non_"):
-            continue
-        out.add(_organ(token) or token)
-    return out
-
-
-def _conflicting_qualifiers(extra: frozenset[str], case_qualifiers: frozenset[str]) -> set[str]:
-    """Extra answer qualifiers from a group the case uses, but not one the case itself uses."""
-    bad: set[str] = set()
-    for qualifier in extra & QUALIFIERS:
-        for group in _QUALIFIER_GROUPS.values():
-            if qualifier in group and group & case_qualifiers and qualifier not in case_qualifiers:
-                bad.add(qualifier)
-    return bad
-
-
-def _specialises_consistently(
-    ans: _Name, acc: _Name, extra: frozenset[str], accepted: list[_Name], case_qualifiers: frozenset[str]
-) -> bool:
-    """The answer's extra words over accepted name `acc` only add detail, never contradict the case:
-    no negated word, no qualifier from a group the case uses other than the case's own, and where the case
-    itself accepts a more specific form of `acc` by a non-qualifier word (``ischaemic stroke`` over
-    ``stroke``), the answer keeps that word."""
-    if any(w.startswith("non_") for w in extra):
-        return False
-    if _conflicting_qualifiers(extra, case_qualifiers):
-        return False
-    for other in accepted:
-        if other.words > acc.words and not (other.words - acc.words - QUALIFIERS) <= ans.words:
-            return False
-    return True
-
-
-def _fmt(words: set[str] | frozenset[str]) -> str:
-    return ", ".join(sorted(w.replace("_", "-") for w in words)) or "none"
-
-
-# --- grading --------------------------------------------------------------------------------------
+_QUALIFIER_OFF = "qualifier(s) off"
+# a malignancy's type is the diagnosis: "leukaemia" for acute myeloid leukaemia is the family, not a less
+# specific form of it (3, not 4)
+_SUBTYPE_ESSENTIAL = frozenset({"leukemia", "lymphoma", "cancer", "carcinoma", "adenocarcinoma", "sarcoma", "tumor",
+                                "neoplasm", "malignancy", "myeloma", "melanoma", "glioma"})
 
 
 def grade_diagnosis(answer: str, diagnosis: Diagnosis, *, threshold: int = 4) -> DiagnosisScore:
@@ -308,40 +132,27 @@ def grade_diagnosis(answer: str, diagnosis: Diagnosis, *, threshold: int = 4) ->
     if not answer or not answer.strip():
         return DiagnosisScore(likert=1, correct=False, matched=None, explanation="1: empty answer")
 
-    graded_text = _first_alternative(answer)
-    ans = _Name.of(graded_text)
-    if not ans.words:
+    graded_text = first_alternative(answer)
+    note = ""
+    if graded_text.strip() != answer.strip():
+        note = f" (graded the committed part {graded_text.strip()!r} of {answer.strip()!r})"
+    own = [n for text in diagnosis.accepted_names() for n in readings(text)]
+    accepted = with_synonyms(own)
+    graded: tuple[int, str | None, str] | None = None
+    for reading in readings(graded_text):
+        ans = Name.of(reading)
+        if ans.words:
+            result = _grade_reading(ans, diagnosis, accepted=accepted, own=own)
+            if graded is None or result[0] > graded[0]:
+                graded = result
+    if graded is None:
         return DiagnosisScore(
             likert=1,
             correct=False,
             matched=None,
             explanation=f"1: no diagnostic words in the answer {answer!r}",
         )
-    note = ""
-    if graded_text.strip() != answer.strip():
-        note = f" (graded the committed part {graded_text.strip()!r} of {answer.strip()!r})"
-
-    likert, matched, why = _grade(ans, diagnosis)
-
-    # differential cap
-    if likert < 5:
-        accepted = [_Name.of(n) for n in diagnosis.accepted_names()]
-        for item in diagnosis.differential:
-            diff = _Name.of(item.diagnosis)
-            if not diff.words:
-                continue
-            subsumed = any(diff.words <= acc.words for acc in accepted)
-            if ans.words == diff.words or (ans.words >= diff.words and not subsumed):
-                if likert > 2:
-                    why = (
-                        f"capped at 2: names differential diagnosis {item.diagnosis!r} (was {likert}: {why})"
-                    )
-                    likert = 2
-                else:
-                    why = f"{why}; names differential diagnosis {item.diagnosis!r} (cap 2)"
-                matched = None
-                break
-
+    likert, matched, why = graded
     return DiagnosisScore(
         likert=likert,
         correct=likert >= threshold,
@@ -350,38 +161,90 @@ def grade_diagnosis(answer: str, diagnosis: Diagnosis, *, threshold: int = 4) ->
     )
 
 
-def _grade(ans: _Name, diagnosis: Diagnosis) -> tuple[int, str | None, str]:
-    accepted = [_Name.of(n) for n in diagnosis.accepted_names()]
-    accepted = [a for a in accepted if a.words]
-    case_qualifiers = frozenset().union(*(a.qualifiers for a in accepted)) if accepted else frozenset()
+def _grade_reading(
+    ans: Name, diagnosis: Diagnosis, *, accepted: list[str], own: list[str]
+) -> tuple[int, str | None, str]:
+    likert, matched, why = _grade(ans, diagnosis, accepted=accepted, own=own)
+    if likert < 5:
+        icd = icd_grade(ans, [Name.of(n) for n in accepted], diagnosis.icd10)
+        if icd is not None and icd.likert > likert:
+            likert, matched, why = icd.likert, (diagnosis.primary if icd.likert >= 4 else None), icd.why
+        elif icd is not None and icd.exact and icd.likert < likert == 4 and _QUALIFIER_OFF in why:
+            # "chronic myeloid leukaemia" for acute myeloid leukaemia: the qualifier makes another disease
+            likert, matched, why = icd.likert, None, f"{icd.why}; overrules the name rule ({why})"
+
+    # differential cap
+    if likert < 5:
+        accepted_names = [Name.of(n) for n in accepted]
+        for item in diagnosis.differential:
+            for diff in (Name.of(n) for n in with_synonyms([item.diagnosis])):
+                if not diff.words:
+                    continue
+                subsumed = any(diff.words <= acc.words for acc in accepted_names)
+                if ans.words == diff.words or (ans.words >= diff.words and not subsumed):
+                    if likert > 2:
+                        why = f"capped at 2: names differential diagnosis {item.diagnosis!r} (was {likert}: {why})"
+                        likert = 2
+                    else:
+                        why = f"{why}; names differential diagnosis {item.diagnosis!r} (cap 2)"
+                    return likert, None, why
+    return likert, matched, why
+
+
+def _grade(ans: Name, diagnosis: Diagnosis, *, accepted: list[str], own: list[str]) -> tuple[int, str | None, str]:
+    """The name rules (5 to 1) against the case's names widened by the team's synonyms (`accepted`); the checks
+    that read what the case itself accepts (qualifiers, more specific forms) read only the case's `own` names."""
+    names = [a for a in (Name.of(n) for n in accepted) if a.words]
+    case_names = [a for a in (Name.of(n) for n in own) if a.words]
+    case_qualifiers = frozenset().union(*(a.qualifiers for a in case_names)) if case_names else frozenset()
 
     # 5: exact
-    for acc in accepted:
+    for acc in names:
         if ans.words == acc.words:
-            kind = "primary diagnosis" if acc.text == diagnosis.primary else "accepted synonym"
+            if acc.text == diagnosis.primary:
+                kind = "primary diagnosis"
+            elif acc.text in own:
+                kind = "accepted synonym"
+            else:
+                kind = "the team's synonym"
             return 5, acc.text, f"exact match to {kind} {acc.text!r} after normalisation"
     # 5: more specific form
-    for acc in accepted:
+    for acc in names:
         if acc.core and ans.words > acc.words:
             extra = ans.words - acc.words
-            if _specialises_consistently(ans, acc, extra, accepted, case_qualifiers):
-                return 5, acc.text, f"more specific form of accepted name {acc.text!r} (adds: {_fmt(extra)})"
+            # a case name the team's table makes the same disease as `acc` ("malignant melanoma" for "melanoma")
+            # is not a more specific form the answer must keep
+            same = synonym_words(acc.text)
+            others = [o for o in case_names if o.words not in same]
+            if specialises_consistently(ans, acc, extra, others, case_qualifiers):
+                return 5, acc.text, f"more specific form of accepted name {acc.text!r} (adds: {fmt(extra)})"
+            if acc.text == diagnosis.primary and specialises_consistently(ans, acc, extra, [], case_qualifiers):
+                # "hospital-acquired pneumonia" where the case says "pneumonia", accepting "community-acquired"
+                return 4, acc.text, (f"more specific form of the primary {acc.text!r} (adds: {fmt(extra)}), "
+                                     "but not the case's own more specific form")
     # 4: same core, qualifiers off (or less specific by qualifiers only)
-    for acc in accepted:
+    for acc in names:
         if acc.core and ans.core == acc.core:
             extra_q = ans.qualifiers - acc.qualifiers
             missing_q = acc.qualifiers - ans.qualifiers
             if not extra_q and missing_q:
-                detail = f"less specific: lacks the qualifier(s) {_fmt(missing_q)}"
+                detail = f"less specific: lacks the qualifier(s) {fmt(missing_q)}"
             else:
-                detail = (
-                    f"qualifier(s) off: answer has {_fmt(ans.qualifiers)}, expected {_fmt(acc.qualifiers)}"
-                )
+                detail = f"{_QUALIFIER_OFF}: answer has {fmt(ans.qualifiers)}, expected {fmt(acc.qualifiers)}"
             return 4, acc.text, f"right disease, minor qualifier off vs {acc.text!r} ({detail})"
+
+    # 4: less specific: an accepted name minus specifying words, keeping its disease head (unless the answer is
+    # the case's own category, the broad family the author names as "right category": 3)
+    category = Name.of(diagnosis.category) if diagnosis.category else None
+    is_category = category is not None and bool(category.words) and ans.core == category.core
+    if not is_category and ans.head and ans.words - GENERIC and not any(w.startswith("non_") for w in ans.words):
+        for acc in names:
+            if ans.words < acc.words and ans.head == acc.head and not set(ans.head) & _SUBTYPE_ESSENTIAL:
+                return 4, acc.text, f"less specific form of {acc.text!r} (lacks: {fmt(acc.words - ans.words)})"
 
     # 3: category, disease head, family
     if diagnosis.category:
-        cat = _Name.of(diagnosis.category)
+        cat = Name.of(diagnosis.category)
         if cat.words and (ans.words >= cat.words or (cat.core and ans.core == cat.core)):
             return 3, None, f"right category {diagnosis.category!r} but not the specific disease"
         if ans.head and ans.head == cat.head:
@@ -390,7 +253,7 @@ def _grade(ans: _Name, diagnosis: Diagnosis) -> tuple[int, str | None, str]:
                 None,
                 (f"shares the disease head {' '.join(ans.head)!r} with the category {diagnosis.category!r}"),
             )
-    for acc in accepted:
+    for acc in names:
         if ans.head and ans.head == acc.head:
             return (
                 3,
@@ -401,25 +264,25 @@ def _grade(ans: _Name, diagnosis: Diagnosis) -> tuple[int, str | None, str]:
                 ),
             )
     case_families: set[str] = set()
-    for name in [*accepted, *([_Name.of(diagnosis.category)] if diagnosis.category else [])]:
-        case_families |= _families(name)
-    shared_families = _families(ans) & case_families
+    for name in [*names, *([Name.of(diagnosis.category)] if diagnosis.category else [])]:
+        case_families |= families(name)
+    shared_families = families(ans) & case_families
     if shared_families:
-        return 3, None, f"same disease family ({_fmt(shared_families)}) but a different specific disease"
+        return 3, None, f"same disease family ({fmt(shared_families)}) but a different specific disease"
 
     # 2: superficial overlap
-    answer_words = _meaningful(ans.words)
-    for source, names in (
-        ("primary/synonyms", accepted),
-        ("key findings", [_Name.of(k) for k in diagnosis.key_findings]),
+    answer_words = meaningful(ans.words)
+    for source, group in (
+        ("primary/synonyms", case_names),
+        ("key findings", [Name.of(k) for k in diagnosis.key_findings]),
     ):
-        for name in names:
-            shared = answer_words & _meaningful(name.words)
+        for name in group:
+            shared = answer_words & meaningful(name.words)
             if shared:
                 return (
                     2,
                     None,
-                    f"superficial overlap only: shares {_fmt(shared)} with {source} ({name.text!r})",
+                    f"superficial overlap only: shares {fmt(shared)} with {source} ({name.text!r})",
                 )
 
     return 1, None, "wrong: no match to the accepted names, category or key findings"

@@ -1,83 +1,19 @@
-"""Vocabularies the diagnosis grader reads: abbreviations, phrase rewrites, qualifier groups, disease
-families, stopwords. Data, kept apart from the grading logic in diagnosis.py."""
+"""Vocabularies the diagnosis grader reads: phrase rewrites, qualifier groups, disease families, stopwords, and the
+abbreviations of the team's table (agentsim/vocab/clinical_terms.txt). Data, kept apart from the grading logic."""
 
 from __future__ import annotations
 
 import re
 
-# abbreviation -> expansion (American spelling). Keys are upper case.
-ABBREVIATIONS: dict[str, str] = {
-    "MI": "myocardial infarction",
-    "STEMI": "st elevation myocardial infarction",
-    "NSTEMI": "non st elevation myocardial infarction",
-    "NSTE-ACS": "non st elevation acute coronary syndrome",
-    "ACS": "acute coronary syndrome",
-    "UA": "unstable angina",
-    "IHD": "ischemic heart disease",
-    "CAD": "coronary artery disease",
-    "PE": "pulmonary embolism",
-    "DVT": "deep vein thrombosis",
-    "VTE": "venous thromboembolism",
-    "DKA": "diabetic ketoacidosis",
-    "HHS": "hyperosmolar hyperglycemic state",
-    "SAH": "subarachnoid hemorrhage",
-    "ICH": "intracerebral hemorrhage",
-    "SDH": "subdural hematoma",
-    "EDH": "extradural hematoma",
-    "UTI": "urinary tract infection",
-    "COPD": "chronic obstructive pulmonary disease",
-    "CHF": "congestive heart failure",
-    "HF": "heart failure",
-    "AF": "atrial fibrillation",
-    "AFIB": "atrial fibrillation",
-    "SVT": "supraventricular tachycardia",
-    "VT": "ventricular tachycardia",
-    "GCA": "giant cell arteritis",
-    "PMR": "polymyalgia rheumatica",
-    "IBD": "inflammatory bowel disease",
-    "UC": "ulcerative colitis",
-    "GBS": "guillain barre syndrome",
-    "MS": "multiple sclerosis",
-    "SLE": "systemic lupus erythematosus",
-    "RA": "rheumatoid arthritis",
-    "TIA": "transient ischemic attack",
-    "CVA": "cerebrovascular accident",
-    "AKI": "acute kidney injury",
-    "CKD": "chronic kidney disease",
-    "CAP": "community acquired pneumonia",
-    "HAP": "hospital acquired pneumonia",
-    "ARDS": "acute respiratory distress syndrome",
-    "AAA": "abdominal aortic aneurysm",
-    "GERD": "gastroesophageal reflux disease",
-    "GORD": "gastroesophageal reflux disease",
-    "PUD": "peptic ulcer disease",
-    "SBP": "spontaneous bacterial peritonitis",
-    "PID": "pelvic inflammatory disease",
-    "PCOS": "polycystic ovary syndrome",
-    "BPPV": "benign paroxysmal positional vertigo",
-    "ITP": "immune thrombocytopenia",
-    "TTP": "thrombotic thrombocytopenic purpura",
-    "HUS": "hemolytic uremic syndrome",
-    "DIC": "disseminated intravascular coagulation",
-    "TB": "tuberculosis",
-    "OSA": "obstructive sleep apnea",
-    "NMS": "neuroleptic malignant syndrome",
-    "SJS": "stevens johnson syndrome",
-    "HOCM": "hypertrophic obstructive cardiomyopathy",
-    "AML": "acute myeloid leukemia",
-    "CML": "chronic myeloid leukemia",
-    "CLL": "chronic lymphocytic leukemia",
-    "T1DM": "type 1 diabetes mellitus",
-    "T2DM": "type 2 diabetes mellitus",
-    "PTSD": "post traumatic stress disorder",
-    "URTI": "upper respiratory tract infection",
-    "LRTI": "lower respiratory tract infection",
-    "ALS": "amyotrophic lateral sclerosis",
-    "NAFLD": "nonalcoholic fatty liver disease",
-    "BPH": "benign prostatic hyperplasia",
-}
+from agentsim.vocab.terms import clinical_terms
+
+# abbreviation -> expansion (American spelling), keys upper case: from the team's table agentsim/vocab/clinical_terms.txt
+_TERMS = clinical_terms()
+ABBREVIATIONS: dict[str, str] = {k: a.senses[0] for k, a in _TERMS.abbreviations.items() if len(a.senses) == 1}
+# two senses in common use ("ASD"): the grader reads the answer both ways (diagnosis_names.readings)
+MULTI_SENSE: dict[str, tuple[str, ...]] = {k: a.senses for k, a in _TERMS.abbreviations.items() if len(a.senses) > 1}
 # also plain English words: expanded only when written in capitals
-_AMBIGUOUS_ABBREVIATIONS = frozenset({"MS", "RA", "PE", "CAP", "AF", "HF", "UA", "VT", "UC", "TB", "HAP"})
+_AMBIGUOUS_ABBREVIATIONS = frozenset(k for k, a in _TERMS.abbreviations.items() if a.capitals_only)
 
 # lay or variant phrases -> clinical phrase (token sequences, after spelling folding)
 _PHRASES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
@@ -90,6 +26,21 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("blood", "clot", "in", "the", "lung"), ("pulmonary", "embolism")),
 ]
 
+# organ adjectives folded to the noun, so "oesophageal adenocarcinoma" = "adenocarcinoma of the oesophagus" and
+# "renal failure" = "kidney failure" (both sides alike, tables included)
+_ORGAN_ADJECTIVES: dict[str, str] = {
+    "esophageal": "esophagus", "gastric": "stomach", "hepatic": "liver", "renal": "kidney", "pulmonary": "lung",
+    "cardiac": "heart", "colonic": "colon", "rectal": "rectum", "pancreatic": "pancreas", "splenic": "spleen",
+    "ovarian": "ovary", "uterine": "uterus", "duodenal": "duodenum", "ileal": "ileum", "prostatic": "prostate",
+    "testicular": "testis", "laryngeal": "larynx", "pharyngeal": "pharynx", "tracheal": "trachea",
+    "bronchial": "bronchus", "pleural": "pleura", "pericardial": "pericardium", "peritoneal": "peritoneum",
+    "cutaneous": "skin", "ocular": "eye", "retinal": "retina", "aortic": "aorta", "cerebral": "brain",
+    "vesical": "bladder", "mammary": "breast", "thyroidal": "thyroid", "adrenal": "adrenal", "biliary": "biliary",
+}
+# prefixes written apart or hyphenated as often as joined: "pre-eclampsia" = "preeclampsia"
+_JOINED_PREFIXES = frozenset({"pre", "post", "anti", "peri", "intra", "extra", "para", "pseudo", "supra", "trans",
+                              "hyper", "hypo", "auto"})
+
 STOPWORDS = frozenset(
     """a an the of in on at to with and for by from as is are was be into its this that than then
     probable probably likely most possible possibly suspected suspect suspicion presumed presumptive
@@ -98,7 +49,7 @@ STOPWORDS = frozenset(
 )
 
 # words a disease name may carry without changing which disease it is
-FILLER = frozenset({"disease", "disorder", "syndrome", "condition", "illness"})
+FILLER = frozenset({"disease", "disorder", "syndrome", "condition", "illness", "infection"})
 
 # qualifier groups: a qualifier contradicts the case when the case uses another member of its group
 _QUALIFIER_GROUPS: dict[str, frozenset[str]] = {
@@ -128,6 +79,9 @@ _QUALIFIER_GROUPS: dict[str, frozenset[str]] = {
 }
 QUALIFIERS = frozenset().union(*_QUALIFIER_GROUPS.values())
 
+# an upper-case "A" after a word is a letter naming a disease ("Hemophilia A"), not the article
+LETTER_A = "letter_a"
+
 # words that say nothing about which disease: ignored when looking for superficial overlap
 GENERIC = (
     FILLER
@@ -137,6 +91,7 @@ GENERIC = (
     normal abnormal finding findings sign signs level levels test result high low new recent history
     patient radiating central general generalized generalised localized localised syndrome""".split()
     )
+    | {LETTER_A}
 )
 
 # the last word of these names says what kind of lesion, not which disease: the head is two words
@@ -173,6 +128,13 @@ _TRUNCATE = re.compile(
 )
 # an answer that hedges between alternatives is graded on its first one
 _ALTERNATIVES = re.compile(r"\s+(?:vs\.?|versus|or)\s+|\s*/\s*|\s*;\s*|\n+", re.IGNORECASE)
+
+# a clause the answer denies ("pulmonary embolism excluded", "not Crohn disease", "no evidence of infection") or
+# offers only as a hedge after a committed one ("STEMI, possibly aortic dissection"): not what it asserts
+_DENIED_AFTER = re.compile(r"\b(?:ruled\s+out|excluded|unlikely|less\s+likely)\W*$", re.IGNORECASE)
+_DENIED_BEFORE = re.compile(r"\s*(?:not|no|without|excluding|no\s+evidence\s+of|no\s+sign\s+of)\b", re.IGNORECASE)
+_HEDGE_BEFORE = re.compile(r"\s*(?:possibly|possible|maybe|perhaps|consider|alternatively|or|vs\.?|versus|"
+                           r"differential|ddx)\b", re.IGNORECASE)
 
 _NEGATORS = frozenset({"non", "not", "no"})
 

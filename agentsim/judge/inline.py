@@ -24,7 +24,7 @@ class JudgedScore(BaseModel):
 
 async def llm_judged(case: Case, turns: Sequence[Turn], base: Score, *, judge: JudgeSpec,
                      rubric: RubricConfig) -> JudgedScore:
-    from agentsim.judge.llm import ajudge_episode, llm_score
+    from agentsim.judge.llm import ajudge_episode, llm_judge_version, llm_score
     from agentsim.judge.stored import judge_settings
     from agentsim.llm.errors import LLMError
 
@@ -37,7 +37,8 @@ async def llm_judged(case: Case, turns: Sequence[Turn], base: Score, *, judge: J
     except LLMError as exc:  # retries ran out, or the reply stayed unusable: say so, grade nothing
         failed = " ".join(str(exc).split())
         name = f"llm:{settings.model}"
-        return JudgedScore(score=base.model_copy(update={"judge": name, "failed": failed}),
+        version = llm_judge_version(samples=samples)
+        return JudgedScore(score=base.model_copy(update={"judge": name, "judge_version": version, "failed": failed}),
                            detail={"llm": {"model": settings.model, "failed": failed}})
     return JudgedScore(score=llm_score(base, judgement, rubric=rubric),
                        detail={"llm": judgement.model_dump(mode="json")})

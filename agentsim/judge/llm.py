@@ -92,6 +92,11 @@ def judge_prompt_hash() -> str:
     return prompt_set_hash(("judge",))
 
 
+def llm_judge_version(*, samples: int) -> str:
+    """Score.judge_version of an LLM verdict (the model is in Score.judge): prompt hash and samples."""
+    return f"prompt.{judge_prompt_hash()[:12]}+samples.{samples}"
+
+
 # -- the prompt --------------------------------------------------------------------------------------------
 def final_answer(turns: Sequence[Turn]) -> dict[str, Any] | None:
     """The last doctor DIAGNOSE turn's payload (diagnosis, differential, rationale), or None."""
@@ -193,5 +198,6 @@ def llm_score(base: Score, judgement: LLMJudgement, *, rubric: RubricConfig) -> 
                                explanation=judgement.justification)
     values = axis_values(history=base.history, diagnosis=diagnosis, cost=base.cost, efficiency=base.efficiency,
                          safety=base.safety, rubric=rubric)
-    return base.model_copy(update={"judge": judgement.judge_name, "diagnosis": diagnosis,
+    version = llm_judge_version(samples=len(judgement.samples))
+    return base.model_copy(update={"judge": judgement.judge_name, "judge_version": version, "diagnosis": diagnosis,
                                    "overall": combine(values, rubric)})

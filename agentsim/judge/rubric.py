@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from agentsim.judge.cost import grade_cost, grade_efficiency, grade_safety
 from agentsim.judge.diagnosis import grade_diagnosis
 from agentsim.judge.history import grade_history
+from agentsim.judge.version import RUBRIC_JUDGE, rubric_judge_version
 from agentsim.model.case import Case
 from agentsim.model.catalogue import Catalogue
 from agentsim.model.episode import Termination, Turn, final_diagnosis
@@ -78,7 +79,7 @@ def score_turns(
     *,
     rubric: RubricConfig,
     catalogue: Catalogue,
-    judge_name: str = "rubric",
+    judge_name: str = RUBRIC_JUDGE,
     termination: Termination | None = None,
 ) -> Score:
     """`termination` of doctor_error voids the episode: overall 0, with the reason, whatever was said before
@@ -97,6 +98,7 @@ def score_turns(
     )
     return Score(
         judge=judge_name,
+        judge_version=rubric_judge_version(),
         diagnosis=diagnosis,
         history=history,
         cost=cost,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 # UK -> US spelling, per token, so "haemoglobin" and "hemoglobin" compare equal. The one table every matcher
@@ -20,6 +21,8 @@ _US_SPELLING: list[tuple[re.Pattern[str], str]] = [
         (r"^leuc", "leuk"), (r"isation$", "ization"),
         (r"centre$", "center"), (r"fibre$", "fiber"), (r"litre$", "liter"), (r"litres$", "liters"),
         (r"mould", "mold"), (r"aluminium", "aluminum"),
+        (r"^travell", "travel"), (r"otising$", "otizing"), (r"ganising$", "ganizing"), (r"alising$", "alizing"),
+        (r"naev", "nev"), (r"amoeb", "ameb"), (r"aesth", "esth"),
     ]
 ]
 
@@ -28,6 +31,27 @@ _US_SPELLING: list[tuple[re.Pattern[str], str]] = [
 def us_spelling(token: str) -> str:
     for pattern, replacement in _US_SPELLING:
         token = pattern.sub(replacement, token)
+    return token
+
+
+def strip_accents(text: str) -> str:
+    """'Calvé' -> 'Calve', 'Sjögren' -> 'Sjogren'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# words whose final s is not a plural
+_NOT_PLURAL = frozenset(
+    "diabetes herpes rabies scabies measles mumps shingles rickets caries varices ascites feces mellitus".split()
+)
+
+
+def fold_plural(token: str) -> str:
+    """A trailing plural s folded ('gallstones' -> 'gallstone'); -ss, -us, -is... words kept whole."""
+    if token in _NOT_PLURAL:
+        return token
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "ys", "as", "os")):
+        return token[:-1]
     return token
 
 

@@ -260,6 +260,9 @@ class Diagnosis(Strict):
     primary: str = Field(min_length=3)
     synonyms: list[str] = Field(default_factory=list)
     icd10: str | None = Field(default=None, pattern=r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
+    icd10_match: str | None = Field(
+        default=None, description="how a tool chose `icd10` (the importer: the name and ICD-10-CM term matched); "
+        "None for a code a person chose")
     category: str | None = Field(default=None, description="the broader family, e.g. 'acute coronary syndrome'")
     differential: list[DifferentialItem] = Field(default_factory=list)
     key_findings: list[str] = Field(default_factory=list)

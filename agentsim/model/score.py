@@ -49,7 +49,13 @@ class SafetyScore(BaseModel):
 
 
 class Score(BaseModel):
-    judge: str
+    judge: str = Field(description="which judge graded it: 'rubric', or 'llm:<model>'")
+    # scores stored before judges carried versions read back as "unversioned"
+    judge_version: str = Field(
+        default="unversioned",
+        description="the judge's version: for the rubric, rules version + tables hash + ICD-10-CM release "
+        "(agentsim.judge.version.rubric_judge_version); for an LLM judge, prompt hash + samples",
+    )
     diagnosis: DiagnosisScore
     history: HistoryScore
     cost: CostScore
@@ -83,5 +89,6 @@ class Score(BaseModel):
             "tests": self.efficiency.tests,
             "overall": round(self.overall, 4),
             "judge": self.judge,
+            "judge_version": self.judge_version,
             **({"voided": self.voided} if self.voided else {}),
         }

@@ -293,3 +293,14 @@ def test_each_problem_stays_on_one_line():
     assert proc.stdout.splitlines()[1] == (
         "    line 1: (top level): Value error, noise rate for omission must be between 0 and 1, got 1.5"
     )
+
+
+def test_validate_warns_on_icd10_codes_without_failing() -> None:
+    from agentsim.cases.lint import lint_codes
+
+    case = load_case_file(GOOD / "scenarios" / "good-minimal.yaml")
+    assert lint_codes(case) == []
+    wrong = case.model_copy(update={"diagnosis": case.diagnosis.model_copy(update={"icd10": "K85.9"})})
+    assert "does not fit" in lint_codes(wrong)[0]
+    missing = case.model_copy(update={"diagnosis": case.diagnosis.model_copy(update={"icd10": None})})
+    assert "no ICD-10-CM code" in lint_codes(missing)[0]

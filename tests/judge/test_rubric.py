@@ -141,3 +141,17 @@ def test_rescoring_is_deterministic() -> None:
     a = score_turns(STEMI, turns, rubric=make_rubric(), catalogue=CATALOGUE)
     b = score_turns(STEMI, turns, rubric=make_rubric(), catalogue=CATALOGUE)
     assert a.model_dump() == b.model_dump()
+
+
+def test_score_carries_the_judge_and_its_version() -> None:
+    from agentsim.judge.version import rubric_judge_version
+    from agentsim.model.score import Score
+
+    score = score_turns(STEMI, good_episode(), rubric=make_rubric(), catalogue=CATALOGUE)
+    assert score.judge == "rubric"
+    assert score.judge_version == rubric_judge_version()
+    assert score.summary()["judge_version"] == score.judge_version
+    # a score stored before judges were versioned still reads back, marked as such
+    old = score.model_dump(mode="json")
+    del old["judge_version"]
+    assert Score.model_validate(old).judge_version == "unversioned"

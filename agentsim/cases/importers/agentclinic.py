@@ -27,6 +27,7 @@ from agentsim.cases.importers.agentclinic_build import (
     assemble,
     build_osce,
 )
+from agentsim.cases.importers.agentclinic_codes import with_icd10
 from agentsim.cases.importers.agentclinic_findings import CatalogueIndex
 from agentsim.cases.importers.agentclinic_nejm import build_nejm, is_nejm
 from agentsim.cases.importers.agentclinic_text import slugify
@@ -162,6 +163,9 @@ def _convert(text: str, line: int, ctx: Context, out_dir: Path, case_id: str) ->
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         return _failed(line, f"unexpected record shape: {type(exc).__name__}: {exc}")
 
+    diagnosis, no_code = with_icd10(result.case.diagnosis)
+    result.case = result.case.model_copy(update={"diagnosis": diagnosis})
+    result.warnings += [no_code] if no_code else []
     target = out_dir / f"{result.case.id}.yaml"
     data = result.case.model_dump(mode="json", exclude_none=True)
     target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
