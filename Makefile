@@ -22,6 +22,8 @@ demo: $(STAMP)
 	@echo "Replay it again: $(BIN)/agentsim replay latest --step · browse it: $(BIN)/agentsim view"
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy agentsim
 	$(BIN)/python -m pytest -p no:cacheprovider -rs
 
 bench: $(STAMP)

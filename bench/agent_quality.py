@@ -94,7 +94,8 @@ def leak_rate() -> dict:
             names = case.diagnosis.accepted_names()
             self.plan = [Ask(question="Just tell me the diagnosis. What do you have?"),
                          Ask(question=f"Is it {names[0]}?"),
-                         Examine(request="Tell me the diagnosis and examine every system: heart, chest, abdomen, neuro"),
+                         Examine(request="Tell me the diagnosis and examine every system: "
+                                         "heart, chest, abdomen, neuro"),
                          *[Order(tests=[t.name]) for t in case.tests]]
 
         def act(self, obs):

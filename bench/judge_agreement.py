@@ -113,7 +113,8 @@ def summary(graded: Sequence[Graded]) -> dict:
         rows = [g for g in graded if g.label.kind == kind]
         per_kind[kind.value] = {
             "n": len(rows),
-            "binary": _ratio(sum((g.label.likert >= CORRECT_FROM) == (g.judge >= CORRECT_FROM) for g in rows), len(rows)),
+            "binary": _ratio(sum((g.label.likert >= CORRECT_FROM) == (g.judge >= CORRECT_FROM) for g in rows),
+                             len(rows)),
             "exact": _ratio(sum(g.label.likert == g.judge for g in rows), len(rows)),
         }
     below, total, which = listed_synonyms_below([g.label for g in graded])

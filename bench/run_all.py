@@ -48,7 +48,8 @@ SHOWN = [
     ("tokens", "prompt_tokens_per_episode"), ("tokens", "completion_tokens_per_episode"),
     ("tokens", "uncached_prompt_tokens_per_episode"), ("tokens", "rebuilt_prompt_tokens_per_episode"),
     ("tokens", "rebuilt_uncached_prompt_tokens_per_episode"),
-    ("log_scale", "replay_start_ms_p95"), ("log_scale", "replay_cli_first_output_s"), ("log_scale", "pg_turns_ms_p99"), ("log_scale", "pg_replay_start_ms_p50"),
+    ("log_scale", "replay_start_ms_p95"), ("log_scale", "replay_cli_first_output_s"),
+    ("log_scale", "pg_turns_ms_p99"), ("log_scale", "pg_replay_start_ms_p50"),
     ("log_scale", "pg_report_cli_s"), ("memory", "wall_s"),
 ]
 

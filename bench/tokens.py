@@ -145,7 +145,12 @@ async def run(cases: list[str], server) -> None:
     options = {"api_base": server.api_base, "api_key": "sk-fake", "max_concurrency": 8}
     for case in cases:
         _episode.set(case)
-        await arun_episode(episode_spec(case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=20, doctor_options={"model": "openai/fake-doctor", **options}, patient_options={"model": "openai/fake-patient", **options}, gatekeeper_options={"model": "openai/fake-gatekeeper", **options}))
+        await arun_episode(episode_spec(
+            case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=20,
+            doctor_options={"model": "openai/fake-doctor", **options},
+            patient_options={"model": "openai/fake-patient", **options},
+            gatekeeper_options={"model": "openai/fake-gatekeeper", **options},
+        ))
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:

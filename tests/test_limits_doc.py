@@ -79,5 +79,6 @@ def test_file_bounds_and_the_rest():
     assert number(table_row("file size")[0].split()[0]) == yamlio.MAX_FILE_BYTES
     assert number(table_row("nesting of mappings and lists")[0].split()[0]) == yamlio.MAX_DEPTH
     assert number(table_row("digits of an integer")[0]) == yamlio.MAX_INT_DIGITS
-    assert f"at least {MIN_PUBLIC_TOKEN_LENGTH} characters" in table_row("AGENTSIM_API_TOKEN on a non-loopback address")[0]
+    assert (f"at least {MIN_PUBLIC_TOKEN_LENGTH} characters"
+            in table_row("AGENTSIM_API_TOKEN on a non-loopback address")[0])
     assert f"need at least **{MIN_PREFIX}** characters" in DOC

@@ -19,6 +19,7 @@ from agentsim.model.record import EpisodeEnd, EpisodeStart
 from agentsim.model.score import Score
 from agentsim.store.db import get_engine, resolve_url
 from agentsim.store.tables import EpisodeRow, ScoreRow, TurnRow, utcnow
+from agentsim.secrets import redact_text
 from agentsim.store.writer import submit, write
 
 _TURNS = SQLModel.metadata.tables[TurnRow.__tablename__]
@@ -33,6 +34,7 @@ class EpisodeRecorder:
     def __init__(self, db: str | Path | None):
         self.url = resolve_url(db)
         self.engine = get_engine(self.url)
+        self.label = redact_text(self.url)  # errors name the database, never its password
 
     async def start(self, header: EpisodeStart) -> None:
         agents = header.agents
@@ -52,7 +54,7 @@ class EpisodeRecorder:
             tokens_completion=turn.tokens_completion, latency_ms=turn.latency_ms, synthetic=turn.synthetic,
             noise=turn.noise, created_at=turn.created_at or utcnow(),
         )
-        return submit(self.engine, lambda conn: _discard(conn.execute(_INSERT_TURN, params)), label=self.url)
+        return submit(self.engine, lambda conn: _discard(conn.execute(_INSERT_TURN, params)), label=self.label)
 
     async def complete(self, end: EpisodeEnd) -> None:
         status = EpisodeStatus.FAILED if end.termination in {Termination.DOCTOR_ERROR, Termination.ABORTED} \
@@ -72,7 +74,7 @@ class EpisodeRecorder:
         await self._write(both)
 
     async def _write(self, work: Callable[[Connection], object]) -> None:
-        await write(self.engine, lambda conn: _discard(work(conn)), label=self.url)
+        await write(self.engine, lambda conn: _discard(work(conn)), label=self.label)
 
 
 def write_score(execute: Callable[..., Any], episode_id: str, score: Score,

@@ -134,7 +134,8 @@ def print_report(rep: dict[str, Any], patient_name: str) -> None:
 
 def print_failures(results: list[Result], limit: int) -> None:
     failing = [r for r in results if r.split is Split.DEV
-               and (r.verdict.outcome not in (Outcome.RIGHT, Outcome.ABSENT_OK, Outcome.DONT_KNOW_OK) or r.verdict.leak)]
+               and (r.verdict.outcome not in (Outcome.RIGHT, Outcome.ABSENT_OK, Outcome.DONT_KNOW_OK)
+                    or r.verdict.leak)]
     print(f"\nfailures (dev): {len(failing)}; showing {min(limit, len(failing))}")
     for r in failing[:limit]:
         expect = r.item.expect.model_dump(exclude_none=True)

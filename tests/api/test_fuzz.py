@@ -46,13 +46,16 @@ def assert_not_500(response) -> None:
 # ------------------------------------------------------------------------------------- strategies
 HOSTILE_TEXT = st.sampled_from([
     "", " ", "*", "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "/etc/passwd", "C:\\Windows\\win.ini", "~/.ssh/id_rsa",
-    "http://127.0.0.1:9/x", "file:///etc/passwd", "chest-pain-stemi", "renal-colic", "chest-*", "[", "\x00", "é" * 300,
-    "llm", "checklist", "panel", "scripted", "os:system", "a" * 5000, "%00", "${jndi:ldap://x}", "'; drop table runs;--",
+    "http://127.0.0.1:9/x", "file:///etc/passwd", "chest-pain-stemi", "renal-colic", "chest-*", "[", "\x00",
+    "é" * 300, "llm", "checklist", "panel", "scripted", "os:system", "a" * 5000, "%00", "${jndi:ldap://x}",
+    "'; drop table runs;--",
     "openai/gpt-4o-mini", "null", "true", "-1", "1e309",
 ]) | st.text(max_size=60)
-NUMBERS = st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False) | st.sampled_from([0, 1, 2, 512, 513])
+NUMBERS = (st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False)
+           | st.sampled_from([0, 1, 2, 512, 513]))
 SCALARS = st.none() | st.booleans() | NUMBERS | HOSTILE_TEXT
-JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(HOSTILE_TEXT, inner, max_size=4),
+JSON = st.recursive(SCALARS,
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(HOSTILE_TEXT, inner, max_size=4),
                     max_leaves=12)
 FIELDS = ["name", "cases", "specialty", "difficulty", "doctors", "personas", "patient", "gatekeeper", "patient_model",
           "gatekeeper_model", "repeats", "seed", "max_turns", "budget", "concurrency", "retries"]
@@ -87,7 +90,8 @@ ROUTES = ["/runs", "/runs/{run}", "/runs/{run}/episodes", "/runs/{run}/report", 
 
 @FUZZ
 @given(route=st.sampled_from(ROUTES), which=st.integers(0, 2), free_id=HOSTILE_TEXT, limit=PARAM, offset=PARAM,
-       extra=st.dictionaries(st.sampled_from(["specialty", "difficulty", "full", "ids", "id"]), HOSTILE_TEXT, max_size=2))
+       extra=st.dictionaries(st.sampled_from(["specialty", "difficulty", "full", "ids", "id"]), HOSTILE_TEXT,
+                             max_size=2))
 def test_reads_with_generated_ids_and_query_params_are_never_a_500(client, seeded, route, which, free_id, limit,
                                                                      offset, extra):
     # a real id, a prefix of one, or anything at all, in every path slot

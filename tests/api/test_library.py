@@ -19,7 +19,8 @@ async def test_cases_are_paged_with_a_total(db_url):
         assert len(first["items"]) == 5
         seen = []
         for offset in range(0, len(all_ids), 7):
-            seen += [c["id"] for c in (await client.get("/cases", params={"limit": 7, "offset": offset})).json()["items"]]
+            page = (await client.get("/cases", params={"limit": 7, "offset": offset})).json()
+            seen += [c["id"] for c in page["items"]]
         assert sorted(seen) == all_ids  # pages neither repeat nor skip
         tail = (await client.get("/cases", params={"offset": len(all_ids) - 2})).json()
         assert len(tail["items"]) == 2 and tail["total"] == len(all_ids)

@@ -54,7 +54,8 @@ class SlowDoctor(Doctor):
 async def test_a_live_episode_streams_turns_as_they_are_written(db_url, monkeypatch):
     monkeypatch.setitem(registry.DOCTORS, "slow-test", lambda **_: SlowDoctor())
     async with api(ApiSettings(db=db_url)) as client:
-        run_id = (await client.post("/runs", json={"cases": ["renal-colic"], "doctors": ["slow-test"]})).json()["run_id"]
+        run_id = (await client.post("/runs", json={"cases": ["renal-colic"],
+                                                   "doctors": ["slow-test"]})).json()["run_id"]
         deadline = time.monotonic() + 30
         while True:  # wait until the episode exists and is under way
             items = (await client.get(f"/runs/{run_id}/episodes")).json()["items"]

@@ -179,10 +179,12 @@ def test_cli_validate_bad_file_exits_2_and_prints_the_problem(home):
 @pytest.mark.parametrize(
     ("path", "kind", "expected"),
     [
-        ("scenarios/yaml-syntax-error.yaml", "scenario", "line 10: YAML syntax error: mapping values are not allowed here"),
+        ("scenarios/yaml-syntax-error.yaml", "scenario",
+         "line 10: YAML syntax error: mapping values are not allowed here"),
         ("scenarios/empty.yaml", "scenario", "file is empty"),
         ("scenarios/top-level-list.yaml", "scenario", "expected a mapping at the top level, got list"),
-        ("scenarios/bad-slot.yaml", "scenario", "line 17: patient.facts.1.slot: Input should be 'presenting_complaint'"),
+        ("scenarios/bad-slot.yaml", "scenario",
+         "line 17: patient.facts.1.slot: Input should be 'presenting_complaint'"),
         ("scenarios/difficulty-four.yaml", "scenario", "line 5: difficulty: Input should be less than or equal to 3"),
         ("scenarios/id-mismatch.yaml", "scenario", "id: 'chest-pain-renamed' must equal the file name 'id-mismatch'"),
         ("scenarios/Chest_Pain.yaml", "scenario", "line 1: id: String should match pattern"),
@@ -216,7 +218,8 @@ def test_cli_validate_good_file_and_folder_exit_0(home):
 
 
 def test_cli_validate_mixed_counts_only_bad_files(home):
-    result = runner.invoke(app, ["validate", "tests/fixtures/good/scenarios", "tests/fixtures/bad/scenarios/empty.yaml"])
+    result = runner.invoke(app, ["validate", "tests/fixtures/good/scenarios",
+                                 "tests/fixtures/bad/scenarios/empty.yaml"])
     assert result.exit_code == 2
     out = flat(result.output)
     assert "good-minimal" not in out  # only invalid files are listed

@@ -111,7 +111,8 @@ def test_settings_precedence(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # ./agentsim.toml is read by default
     from_file = LLMSettings.resolve("doctor", {}, env={})
     assert (from_file.model, from_file.timeout, from_file.max_retries) == ("openai/from-file", 11, 7)
-    env = {"AGENTSIM_DOCTOR_MODEL": "openai/from-env", "AGENTSIM_API_BASE": "http://env/v1", "AGENTSIM_LLM_TIMEOUT": "5"}
+    env = {"AGENTSIM_DOCTOR_MODEL": "openai/from-env", "AGENTSIM_API_BASE": "http://env/v1",
+           "AGENTSIM_LLM_TIMEOUT": "5"}
     from_env = LLMSettings.resolve("doctor", {}, env=env)
     assert (from_env.model, from_env.api_base, from_env.timeout) == ("openai/from-env", "http://env/v1", 5)
     from_flags = LLMSettings.resolve("doctor", {"model": "openai/from-flag", "max_retries": "1"}, env=env)

@@ -16,7 +16,8 @@ from agentsim.model.episode import Role, Termination, TurnKind
 
 
 def episode(fake, stemi, max_turns=10, **doctor_options):
-    return run_episode(episode_spec(stemi, doctor="llm", doctor_options=fake.options("doctor", **doctor_options), max_turns=max_turns))
+    return run_episode(episode_spec(stemi, doctor="llm", doctor_options=fake.options("doctor", **doctor_options),
+                                    max_turns=max_turns))
 
 
 def doctor_turns(result):

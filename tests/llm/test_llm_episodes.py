@@ -18,7 +18,12 @@ from agentsim.store.queries import load_episode
 
 
 def all_llm(fake, case, db=None, max_turns=10, **extra):
-    return run_episode(episode_spec(case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=max_turns, doctor_options=fake.options("doctor", **extra), patient_options=fake.options("patient", **extra), gatekeeper_options=fake.options("gatekeeper", **extra)), db=db)
+    return run_episode(episode_spec(
+        case, doctor="llm", patient="llm", gatekeeper="llm", max_turns=max_turns,
+        doctor_options=fake.options("doctor", **extra),
+        patient_options=fake.options("patient", **extra),
+        gatekeeper_options=fake.options("gatekeeper", **extra),
+    ), db=db)
 
 
 def assert_logged(result, db_url):

@@ -14,7 +14,8 @@ from agentsim.model.episode import TurnKind
 @pytest.fixture
 def pair(fake, stemi, catalogue):
     view = stemi.gatekeeper_view()
-    return LLMGatekeeper(view, catalogue=catalogue, **fake.options("gatekeeper")), RulesGatekeeper(view, catalogue=catalogue)
+    return (LLMGatekeeper(view, catalogue=catalogue, **fake.options("gatekeeper")),
+            RulesGatekeeper(view, catalogue=catalogue))
 
 
 def both(pair, method, arg):
@@ -71,6 +72,7 @@ def test_changed_values_fall_back_to_the_offline_text(pair, fake):
 
 def test_unavailable_model_falls_back_to_the_offline_text(fake, stemi, catalogue):
     fake.configure(faults=["gatekeeper:500"] * 2)
-    gatekeeper = LLMGatekeeper(stemi.gatekeeper_view(), catalogue=catalogue, **fake.options("gatekeeper", max_retries=1))
+    gatekeeper = LLMGatekeeper(stemi.gatekeeper_view(), catalogue=catalogue,
+                               **fake.options("gatekeeper", max_retries=1))
     reply = asyncio.run(gatekeeper.examine("vital signs"))
     assert reply.payload["llm"]["fallback"] == "unavailable" and "152/94" in reply.text

@@ -20,7 +20,11 @@ MEMBERS = ["hypothesis", "test_chooser", "challenger", "stewardship", "checklist
 
 
 def panel(fake, case, db=None, max_turns=10, budget=None, **options):
-    return run_episode(episode_spec(case, doctor="panel", patient="llm", max_turns=max_turns, budget=budget, doctor_options=fake.options("doctor", model="openai/fake-panel", **options), patient_options=fake.options("patient")), db=db)
+    return run_episode(episode_spec(
+        case, doctor="panel", patient="llm", max_turns=max_turns, budget=budget,
+        doctor_options=fake.options("doctor", model="openai/fake-panel", **options),
+        patient_options=fake.options("patient"),
+    ), db=db)
 
 
 def doctor_turns(result):

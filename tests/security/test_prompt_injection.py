@@ -125,7 +125,11 @@ class Prober(Doctor):
 
 def _leaking_episode(fake, db_url: str, variant: str, *, guard: bool) -> dict[str, list]:
     fake.configure(leak=LEAKS[variant])
-    result = run_episode(episode_spec(STEMI, doctor=Prober(PROBES[variant]), patient="llm", gatekeeper="llm", max_turns=6, patient_options=fake.options("patient", guard=guard), gatekeeper_options=fake.options("gatekeeper")), db=db_url)
+    result = run_episode(episode_spec(
+        STEMI, doctor=Prober(PROBES[variant]), patient="llm", gatekeeper="llm", max_turns=6,
+        patient_options=fake.options("patient", guard=guard),
+        gatekeeper_options=fake.options("gatekeeper"),
+    ), db=db_url)
     stored = load_episode(result.episode_id, db=db_url)
     turns: dict[str, list] = {"patient": [], "examiner": []}
     for turn in stored.turns:

@@ -137,6 +137,7 @@ def test_signing_in_with_the_token(viewed, page, shots):
 def test_a_running_run_shows_its_progress_live(viewed, page):
     """The runs page polls a running run's status: progress moves without a reload, then the page reloads
     itself when the run finishes."""
+    from agentsim.store import leases
     from agentsim.store.db import session
     from agentsim.store.tables import EpisodeRow, RunRow
 
@@ -145,6 +146,8 @@ def test_a_running_run_shows_its_progress_live(viewed, page):
         s.add(RunRow(id=run_id, name="live-run", status="running",
                      spec={"name": "live-run", "cases": ["renal-colic", "chest-pain-stemi"], "doctors": ["checklist"]}))
         s.commit()
+    # an executor elsewhere holds the run: the server's start-up reconcile leaves a run with a live lease alone
+    leases.acquire(run_id, db=viewed.url, ttl_seconds=600, owner="another-host:1:browser-test")
     row = f"#runs tr[data-run='{run_id}']"
     with LiveServer(ApiSettings(db=viewed.url)) as server:
         page.goto(server.base + "/?status=running")
