@@ -166,7 +166,8 @@ def instantiate_doctor(target: Any, options: dict[str, Any], label: str) -> Doct
     raise UserError(f"{label} is not a Doctor: a {type(target).__name__} has no act(obs) method")
 
 
-def build_doctor(factory: Callable[..., Any], options: dict[str, Any], label: str, args: tuple[Any, ...] = ()) -> Doctor:
+def build_doctor(factory: Callable[..., Any], options: dict[str, Any], label: str,
+                 args: tuple[Any, ...] = ()) -> Doctor:
     options = coerce_options(factory, options, label)
     try:
         signature = inspect.signature(factory)

@@ -19,19 +19,23 @@ bearer_scheme = HTTPBearer(auto_error=False, description="AGENTSIM_API_TOKEN (or
 
 
 def get_settings(request: Request) -> ApiSettings:
-    return request.app.state.settings
+    settings: ApiSettings = request.app.state.settings
+    return settings
 
 
 def get_db(request: Request) -> str:
-    return request.app.state.settings.db_url
+    settings: ApiSettings = request.app.state.settings
+    return settings.db_url
 
 
 def get_runs(request: Request) -> RunManager:
-    return request.app.state.runs
+    runs: RunManager = request.app.state.runs
+    return runs
 
 
 def get_streams(request: Request) -> StreamSlots:
-    return request.app.state.streams
+    streams: StreamSlots = request.app.state.streams
+    return streams
 
 
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]

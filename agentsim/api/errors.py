@@ -17,13 +17,17 @@ from agentsim.errors import NotFoundError, UserError
 
 log = logging.getLogger("agentsim.api")
 
-# for the OpenAPI `responses=` of routes
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such id"}}
-INVALID = {422: {"model": ErrorBody, "description": "the body or a parameter is invalid; `detail` names the field"}}
-TOO_LARGE = {413: {"model": ErrorBody, "description": "the request body is over the server's limit"}}
-BUSY = {429: {"model": ErrorBody, "description": "too many runs are running on this server"}}
-STREAMS_BUSY = {503: {"model": ErrorBody, "description": "too many streams are open; retry after Retry-After"}}
-UNAUTHORIZED = {401: {"model": ErrorBody, "description": "missing or wrong bearer token"}}
+# for the OpenAPI `responses=` of routes, typed as FastAPI takes them
+Responses = dict[int | str, dict[str, Any]]
+
+NOT_FOUND: Responses = {404: {"model": ErrorBody, "description": "no such id"}}
+INVALID: Responses = {422: {"model": ErrorBody,
+                             "description": "the body or a parameter is invalid; `detail` names the field"}}
+TOO_LARGE: Responses = {413: {"model": ErrorBody, "description": "the request body is over the server's limit"}}
+BUSY: Responses = {429: {"model": ErrorBody, "description": "too many runs are running on this server"}}
+STREAMS_BUSY: Responses = {503: {"model": ErrorBody,
+                                  "description": "too many streams are open; retry after Retry-After"}}
+UNAUTHORIZED: Responses = {401: {"model": ErrorBody, "description": "missing or wrong bearer token"}}
 
 
 def error_code(status: int) -> str:
@@ -79,8 +83,10 @@ def _wants_page(request: Request) -> bool:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(UserError, _user_error)
+    # Starlette's stub types every handler as taking Exception: it cannot tie a handler's parameter to the class
+    # it is registered for, though it only ever calls each one with an instance of that class
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(UserError, _user_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

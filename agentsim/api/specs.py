@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.config import JsonDict
 
 from agentsim.batch.spec import BatchSpec, DoctorSpec
 from agentsim.model.case import SLUG
@@ -22,7 +23,7 @@ _REFUSED_OPTION_PARTS = ("key", "token", "secret", "password", "base", "url", "h
                          "script", "config", "dir", "module", "plugin")
 _OPTION_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
 _FILE_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".toml", ".txt", ".cfg")
-_EXAMPLE = {
+_EXAMPLE: JsonDict = {
     "name": "smoke",
     "cases": ["chest-pain-stemi", "renal-colic"],
     "doctors": [{"name": "checklist"}],
@@ -101,6 +102,11 @@ def _known_persona(name: str) -> str:
     return name
 
 
+
+def _plain_patient_only() -> list[str | None]:
+    return [None]
+
+
 class RunCreate(BatchSpec):
     """What to run: cases x doctors x personas x repeats. Agents are named, never loaded from a path."""
 
@@ -109,10 +115,12 @@ class RunCreate(BatchSpec):
     name: str = Field(default="", max_length=200)
     cases: list[str] = Field(default_factory=lambda: ["*"], min_length=1, max_length=1000,
                              description="case ids or globs, e.g. chest-* (never paths)")
-    doctors: list[ApiDoctorSpec] = Field(default_factory=lambda: [ApiDoctorSpec(name="checklist")],
-                                         min_length=1, max_length=50)
+    # narrower than BatchSpec's list[DoctorSpec] on purpose (pydantic validates the subclass); mypy flags any
+    # override of a mutable list's item type (invariance), though every ApiDoctorSpec is a DoctorSpec
+    doctors: list[ApiDoctorSpec] = Field(  # type: ignore[assignment]
+        default_factory=lambda: [ApiDoctorSpec(name="checklist")], min_length=1, max_length=50)
     personas: list[Annotated[str, AfterValidator(_known_persona)] | None] = Field(
-        default_factory=lambda: [None], min_length=1, max_length=100,
+        default_factory=_plain_patient_only, min_length=1, max_length=100,
         description="persona ids (GET /personas); null for the plain patient")
     patient_model: ModelId = None
     gatekeeper_model: ModelId = None

@@ -153,5 +153,6 @@ async def audit_patient(cases: list[Case], *, patient: str = "retrieval", factor
                 failures.append(result)
         case_audits.append(CaseAudit(case_id=case.id, tally=tally,
                                      unretrievable=sorted(f for f, ok in reached.items() if not ok)))
-    return PatientAudit(patient=patient, overall=overall, cases=case_audits, by_inquiry=dict(sorted(by_inquiry.items())),
+    return PatientAudit(patient=patient, overall=overall, cases=case_audits,
+                        by_inquiry=dict(sorted(by_inquiry.items())),
                         by_style=dict(sorted(by_style.items())), failures=failures)

@@ -167,7 +167,8 @@ def episode_spec(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, rubric: 
 
 
 async def _attempt(item: PlannedEpisode, spec: BatchSpec, *, run_id: str, db: str | Path, rubric: RubricConfig,
-                   catalogue: Catalogue, progress: Progress, remote: bool = False) -> EpisodeResult | _RemoteResult | None:
+                   catalogue: Catalogue, progress: Progress,
+                   remote: bool = False) -> EpisodeResult | _RemoteResult | None:
     from agentsim.engine.episode import arun_episode
 
     for attempt in range(spec.retries + 1):

@@ -44,7 +44,7 @@ class BatchSpec(BaseModel):
     specialty: list[str] | None = None
     difficulty: list[int] | None = None
     doctors: list[DoctorSpec] = Field(default_factory=lambda: [DoctorSpec(name="checklist")], min_length=1)
-    personas: list[str | None] = Field(default_factory=lambda: [None], min_length=1)
+    personas: list[str | None] = Field(default_factory=lambda: list[str | None]([None]), min_length=1)
     patient: str = "retrieval"
     gatekeeper: str = "rules"
     patient_model: str | None = None

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from agentsim.batch.runner import BatchOutcome
     from agentsim.batch.runner import Progress as BatchProgress
 
 
@@ -70,13 +73,15 @@ def batch(
                    TextColumn("failed {task.fields[failed]} · ${task.fields[cost]:,.0f}"), TimeRemainingColumn(),
                    disable=quiet)
 
-    async def main():
+    async def main() -> BatchOutcome:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stop.set)  # Ctrl-C: stop cleanly, resumable
-        task_id = None
+        task_id: TaskID | None = None
 
         def on_progress(p: BatchProgress) -> None:
+            if task_id is None:  # not reached: the task is added before the batch reports progress
+                return
             bar.update(task_id, total=p.total, completed=p.skipped + p.done + p.failed, failed=p.failed,
                    cost=p.cost_usd)
 

@@ -7,9 +7,10 @@ from pathlib import Path
 DB_HELP = "database URL or SQLite path [env AGENTSIM_DB; ./agentsim.db]"
 
 
-def existing_db(db: str | None) -> str:
+def existing_db(db: str | None, *, write: bool = False) -> str:
     """The resolved URL; a SQLite file that is not there is one clear error (exit 2), not a new empty
-    database. Other URLs (PostgreSQL) are servers: connecting creates nothing."""
+    database. Other URLs (PostgreSQL) are servers: connecting creates nothing. Read-only unless the command
+    writes to an existing database (`write`: storing a re-score)."""
     from agentsim.errors import UserError
     from agentsim.store.db import resolve_url
 
@@ -19,6 +20,8 @@ def existing_db(db: str | None) -> str:
         if path and not Path(path).exists():
             hint = "" if db else " (the default; pass --db or set AGENTSIM_DB to read another)"
             raise UserError(f"no database at {path}{hint}: run `agentsim run` or `agentsim batch` to create one")
+    if write:
+        return url
     from agentsim.store.db import reading_url
 
     return reading_url(url)  # read-only: a reader works on a file it cannot write, and never writes one

@@ -12,6 +12,7 @@ import typer
 
 if TYPE_CHECKING:
     from agentsim.model.episode import EpisodeResult
+    from agentsim.report.export import RunFormat
 
 app = typer.Typer(help="Stored episodes.", no_args_is_help=True)
 
@@ -34,6 +35,9 @@ class ExportLevel(StrEnum):
 
 EPISODE_FORMATS = {ExportFormat.JSON, ExportFormat.JSONL, ExportFormat.MD}
 RUN_FORMATS = {ExportFormat.JSONL, ExportFormat.CSV, ExportFormat.PARQUET}
+# the same formats as export_run names them
+_RUN_FORMAT_NAMES: dict[ExportFormat, RunFormat] = {
+    ExportFormat.JSONL: "jsonl", ExportFormat.CSV: "csv", ExportFormat.PARQUET: "parquet"}
 
 
 SHORT_ID = 8  # a prefix every lookup accepts (4+ characters); never cut further, never with an ellipsis
@@ -174,9 +178,10 @@ def export(
         from agentsim.report.export import export_run
 
         format = format or ExportFormat.JSONL
-        if format not in RUN_FORMATS:
+        run_format = _RUN_FORMAT_NAMES.get(format)
+        if run_format is None:
             raise UserError(f"a run exports as jsonl, csv or parquet, not {format.value}")
-        n = export_run(ident, db=db, fmt=format.value, level=(level or ExportLevel.EPISODE).value, out=out)
+        n = export_run(ident, db=db, fmt=run_format, level=(level or ExportLevel.EPISODE).value, out=out)
         if out is not None:
             typer.echo(f"wrote {n} rows to {out}", err=True)
         return
@@ -255,7 +260,7 @@ def score(
     from agentsim.judge.rubric import score_turns
     from agentsim.store.queries import load_episode, save_score
 
-    db = existing_db(db)
+    db = existing_db(db, write=save)  # storing the new score writes
     check_prefix(episode, what="episode")
     console = Console(highlight=False)
     if judge is JudgeChoice.LLM:

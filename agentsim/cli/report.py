@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from agentsim.report.model import RunReport
+    from agentsim.report.model import Grouping, RunReport
 
 from agentsim.cli.episodes import JudgeChoice
 
@@ -59,7 +59,7 @@ def report(
         _print_table(result, by.value)
 
 
-def _print_table(result: RunReport, by: str) -> None:
+def _print_table(result: RunReport, by: Grouping) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table

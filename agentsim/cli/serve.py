@@ -20,7 +20,7 @@ def serve(
     from agentsim.api.settings import MIN_PUBLIC_TOKEN_LENGTH, ApiSettings
     from agentsim.errors import UserError
 
-    settings = ApiSettings(**({"db": db} if db else {}))
+    settings = ApiSettings(db=db) if db else ApiSettings()
     if not is_loopback(host):
         if settings.api_token is None:
             raise UserError(f"refusing to listen on {host} without AGENTSIM_API_TOKEN: set a token, "

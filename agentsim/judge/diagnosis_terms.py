@@ -7,7 +7,8 @@ import re
 
 from agentsim.vocab.terms import clinical_terms
 
-# abbreviation -> expansion (American spelling), keys upper case: from the team's table agentsim/vocab/clinical_terms.txt
+# abbreviation -> expansion (American spelling), keys upper case: from the team's table
+# agentsim/vocab/clinical_terms.txt
 _TERMS = clinical_terms()
 ABBREVIATIONS: dict[str, str] = {k: a.senses[0] for k, a in _TERMS.abbreviations.items() if len(a.senses) == 1}
 # two senses in common use ("ASD"): the grader reads the answer both ways (diagnosis_names.readings)

@@ -75,8 +75,8 @@ def _lookup(table: Icd10, words: frozenset[str]) -> list[Match]:
 
 
 def map_name(table: Icd10, ans: Name) -> tuple[list[Match], bool]:
-    """(matches, exact): the codes of the whole answer (or of a team synonym of it), else of its largest sub-name covering at least half its
-    words and one disease word (``inferior STEMI`` -> the STEMI codes)."""
+    """(matches, exact): the codes of the whole answer (or of a team synonym of it), else of its largest sub-name
+    covering at least half its words and one disease word (``inferior STEMI`` -> the STEMI codes)."""
     exact = _lookup(table, ans.words)
     # the team's names for it ("chronic myelogenous leukemia"), then ICD-10-CM's wording ("malignant neoplasm")
     synonyms = with_synonyms([ans.text])

@@ -133,7 +133,8 @@ def build_messages(case: Case, turns: Sequence[Turn], *, threshold: int = 4) -> 
 async def _sample(messages: list[dict[str, Any]], settings: LLMSettings, usage: Usage) -> JudgeSample:
     messages = list(messages)
     fmt = response_format(JudgeSample, "diagnosis_judgement")
-    problem, raw = "", ""
+    problem: str | None = ""
+    raw = ""
     for attempt in (1, 2):
         completion = await complete(messages, settings=settings, response_format=fmt)
         usage.add(completion.usage())

@@ -274,7 +274,8 @@ def _delay(attempt: int, retry_after: float | None, settings: LLMSettings) -> fl
     if retry_after is not None:
         return min(retry_after, settings.retry_max_delay)
     ceiling = min(settings.retry_max_delay, settings.retry_base_delay * 2 ** (attempt - 1))
-    return ceiling / 2 + _jitter.uniform(0, ceiling / 2)  # "equal jitter": never zero, never in lockstep
+    delay: float = ceiling / 2 + _jitter.uniform(0, ceiling / 2)
+    return delay  # "equal jitter": never zero, never in lockstep
 
 
 def _short(exc: Exception) -> str:

@@ -57,7 +57,8 @@ class LLMSettings(BaseModel):
     api_key: SecretStr | None = None  # SecretStr: never printed, never stored with an episode
     # every bound is documented in docs/limits-and-guarantees.md (a test compares the two)
     timeout: float = Field(default=60.0, gt=0, le=600, description="seconds per request")
-    max_retries: int = Field(default=3, ge=0, le=10, description="retries after the first attempt, transient errors only")
+    max_retries: int = Field(default=3, ge=0, le=10,
+                             description="retries after the first attempt, transient errors only")
     retry_base_delay: float = Field(default=1.0, ge=0, le=60, description="seconds; doubles each retry, with jitter")
     # at least 0.1 s: a zero cap made retries ignore Retry-After (690 provider calls in 15 s)
     retry_max_delay: float = Field(default=30.0, ge=0.1, le=300, description="cap on one wait, Retry-After included")

@@ -47,8 +47,9 @@ SOCRATES_SLOTS = frozenset({FactSlot.SITE, FactSlot.ONSET, FactSlot.CHARACTER, F
 _WEIGHT_BY_KIND = {"history": 0.7, "social": 0.7, "body_part": 0.4}  # a shared concept of a weaker kind
 # parts of the history that answer no symptom question unless they name the symptom asked about
 # ("any tummy pain?" is not answered by the injections given in the tummy)
+# a fact that mentions none of these the question names is off-topic
 TOPIC_SLOTS = frozenset({FactSlot.MEDICATIONS, FactSlot.ALLERGIES, FactSlot.FAMILY_HISTORY,
-                         FactSlot.PAST_SURGICAL_HISTORY, *(s for s in FactSlot if s.value.startswith("social_"))})  # a fact that mentions none of these the question names is off-topic
+                         FactSlot.PAST_SURGICAL_HISTORY, *(s for s in FactSlot if s.value.startswith("social_"))})
 
 # Words that say "a symptom" without saying which: sharing only these is no evidence of the right fact
 # ("any chest pain?" must not be answered with the abdominal pain).

@@ -129,7 +129,8 @@ def classify(question: str, *, names_symptom: bool = False) -> list[tuple[I, flo
 # medical-history cues that say "have you had X" without saying X is an illness
 _GENERIC_HISTORY = frozenset(normalise(c) for c in (
     "ever had", "do you have any", "any problems with your", "any history", "long term", "long-term", "chronic"))
-_SPECIFIC_HISTORY = tuple(normalise(c) for c in SLOT_CUES[S.PAST_MEDICAL_HISTORY] if normalise(c) not in _GENERIC_HISTORY)
+_SPECIFIC_HISTORY = tuple(normalise(c) for c in SLOT_CUES[S.PAST_MEDICAL_HISTORY]
+                          if normalise(c) not in _GENERIC_HISTORY)
 
 
 def only_generic_history_cues(question: str) -> bool:

@@ -14,7 +14,8 @@ SLOT_CUES: dict[S, tuple[str, ...]] = {
     S.PRESENTING_COMPLAINT: (
         "what brings you", "what brought you", "brought you in", "brings you in", "brought you here",
         "brought you to", "what's been happening", "whats been happening", "what's been going on", "what's going on",
-        "what's happened", "what has happened", "what's up", "what's the matter", "what is the matter", "hpc", "pc", "what seems to be", "what's the problem", "what is the problem",
+        "what's happened", "what has happened", "what's up", "what's the matter", "what is the matter", "hpc", "pc",
+        "what seems to be", "what's the problem", "what is the problem",
         "how can i help", "what can i do for you", "tell me what happened", "what happened", "whats wrong",
         "what is wrong", "main problem", "main concern today", "why are you here", "describe your symptoms",
         "what symptoms", "tell me more", "go on", "in your own words", "how are you feeling",
@@ -47,18 +48,23 @@ SLOT_CUES: dict[S, tuple[str, ...]] = {
                              "ongoing health", "any problems with your", "been in hospital", "hospital before"),
     S.PAST_SURGICAL_HISTORY: ("surgery", "surgeries", "operation", "operated", "procedures", "psh", "surgical",
                               "pshx", "ops", "under the knife", "had anything removed", "scars"),
-    S.MEDICATIONS: ("medication", "medicine", "meds", "dhx", "drug history", "otc", "regular drugs", "tablets", "pills", "drugs do you take", "prescri",
+    S.MEDICATIONS: ("medication", "medicine", "meds", "dhx", "drug history", "otc", "regular drugs", "tablets", "pills",
+                    "drugs do you take", "prescri",
                     "taking anything", "take anything", "over the counter", "supplements", "inhaler",
                     "contracepti", "the pill", "injections", "insulin", "dose", "herbal", "remedies", "on any"),
     S.ALLERGIES: ("allerg", "alerg", "react badly", "reactions to", "nkda", "penicillin", "drug reactions",
                   "intoleran"),
-    S.FAMILY_HISTORY: ("family", "fhx", "fh", "relatives", "mother", "father", "parents", "mum", "dad", "brother", "sister",
+    S.FAMILY_HISTORY: ("family", "fhx", "fh", "relatives", "mother", "father", "parents", "mum", "dad", "brother",
+                       "sister",
                        "siblings", "runs in", "inherit", "genetic", "grandparent"),
-    S.SMOKING: ("smoke", "smoking", "smoker", "ciggies", "fags", "cigarette", "tobacco", "vape", "vaping", "pack year", "cigar", "chew"),
-    S.ALCOHOL: ("alcohol", "drink", "drinking", "drinker", "etoh", "beer", "wine", "spirits", "units", "booze", "pints"),
+    S.SMOKING: ("smoke", "smoking", "smoker", "ciggies", "fags", "cigarette", "tobacco", "vape", "vaping", "pack year",
+                "cigar", "chew"),
+    S.ALCOHOL: ("alcohol", "drink", "drinking", "drinker", "etoh", "beer", "wine", "spirits", "units", "booze",
+                "pints"),
     S.DRUGS: ("recreational", "illicit", "street drugs", "cannabis", "marijuana", "cocaine", "heroin",
               "inject", "ivdu", "substances", "weed", "party drugs", "drugs"),
-    S.OCCUPATION: ("work", "job", "occupation", "what do you do", "day job", "working", "do for a living", "employ", "profession", "career", "retired",
+    S.OCCUPATION: ("work", "job", "occupation", "what do you do", "day job", "working", "do for a living", "employ",
+                   "profession", "career", "retired",
                    "school", "exposure at work"),
     S.HOME: ("live with", "home", "living situation", "who lives", "housing", "live alone", "carer",
              "support at home", "stairs", "pets", "lives with", "house", "heating", "household"),
@@ -88,7 +94,8 @@ SLOT_CUES: dict[S, tuple[str, ...]] = {
     S.ROS_GENITOURINARY: ("urine", "urinat", "pee", "wee", "water works", "waterworks", "burning when",
                           "frequency", "passing water", "dysuria", "blood in your urine", "kidney", "bladder",
                           "incontinen", "stream", "testic", "genital"),
-    S.ROS_NEUROLOGICAL: ("headache", "head", "loc", "loss of consciousness", "dizzy", "dizziness", "numb", "tingling", "weakness", "weak",
+    S.ROS_NEUROLOGICAL: ("headache", "head", "loc", "loss of consciousness", "dizzy", "dizziness", "numb", "tingling",
+                         "weakness", "weak",
                          "vision", "speech", "seizure", "fits", "confus", "memory", "balance", "pins and needles",
                          "coordination", "light hurt", "photophobia", "neck stiff", "stiff neck"),
     S.ROS_MUSCULOSKELETAL: ("joint", "joints", "muscle", "back pain", "stiffness", "swollen joint", "aches",
@@ -126,8 +133,8 @@ SOCIAL_SLOTS = frozenset({S.SMOKING, S.ALCOHOL, S.DRUGS, S.OCCUPATION, S.HOME, S
 
 _BROAD_SOCIAL = ("social history", "lifestyle", "habits", "social situation")
 
-# Normalised cues, built once and indexed by the first three letters of their first word: a question checks only the cues
-# that could start at one of its words.
+# Normalised cues, built once and indexed by the first three letters of their first word: a question checks only the
+# cues that could start at one of its words.
 _CUES: dict[str, list[tuple[str, S]]] = {}
 for _slot, _cues in SLOT_CUES.items():
     for _cue in _cues:

@@ -8,13 +8,13 @@ as JSON Schema (generated from these models, so the schema cannot drift from the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from agentsim.model.action import ACTION_ADAPTER, Observation
 
-DOCTOR_IO_VERSION = "agentsim.doctor-io/v2"  # v2: Observation.images
+DOCTOR_IO_VERSION: Final = "agentsim.doctor-io/v2"  # v2: Observation.images
 # one base URL for every published agentsim schema (the case schema uses it too)
 SCHEMA_BASE = "https://agentsim.dev/schema"
 

@@ -78,8 +78,9 @@ def draw_pareto(report: RunReport) -> tuple[Figure, list[tuple[str, Bbox]]]:
         low = 100 * (g.ci_low if g.ci_low is not None else g.accuracy or 0.0)
         high = 100 * (g.ci_high if g.ci_high is not None else g.accuracy or 0.0)
         name = display_name(g.name) + (" *" if g.on_frontier else "")
-        ax.errorbar([g.mean_cost or 0.0], [acc], yerr=[[acc - low], [high - acc]], fmt="o", color=colours(i % colours.N),
-                    capsize=3, markersize=7, elinewidth=1, alpha=0.95, zorder=3, label=name)
+        ax.errorbar([g.mean_cost or 0.0], [acc], yerr=[[acc - low], [high - acc]], fmt="o",
+                    color=colours(i % colours.N), capsize=3, markersize=7, elinewidth=1, alpha=0.95, zorder=3,
+                    label=name)
     front = sorted((g for g in doctors if g.on_frontier), key=lambda g: (g.mean_cost or 0.0, -(g.accuracy or 0.0)))
     if front:
         # the step holds each frontier accuracy until a dearer doctor improves on it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -14,6 +14,12 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from agentsim.errors import UserError
 from agentsim.secrets import redact_text
+
+if TYPE_CHECKING:
+    from agentsim.store.tables import EpisodeRow, RunRow
+
+# the tables with a string id that users type (or abbreviate)
+IdRowT = TypeVar("IdRowT", "EpisodeRow", "RunRow")
 
 DEFAULT_DB = "sqlite:///agentsim.db"
 MIN_PREFIX = 4  # an id prefix shorter than this names nothing: too many ids would share it
@@ -130,11 +136,11 @@ def session(db: str | Path | None = None) -> Session:
 _SHOWN_CANDIDATES = 5
 
 
-def by_id_or_prefix(s: Session, table: Any, key: str, *, noun: str) -> Any:  # a row of any SQLModel table
+def by_id_or_prefix(s: Session, table: type[IdRowT], key: str, *, noun: str) -> IdRowT | None:
     """A row by its full id, or by a prefix (MIN_PREFIX+ characters) that only one row's id starts with.
     The prefix is matched literally (`_` and `%` are not wildcards); None when nothing matches, an error
     naming the candidates when several do, and one saying so when the prefix is too short."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from agentsim.errors import NotFoundError
 
@@ -143,7 +149,7 @@ def by_id_or_prefix(s: Session, table: Any, key: str, *, noun: str) -> Any:  # a
         return row
     if len(key) < MIN_PREFIX:
         raise NotFoundError(f"no {noun} {key!r}: give its full id or at least {MIN_PREFIX} of its first characters")
-    column = table.id  # every table here has an id column
+    column = col(table.id)
     rows = list(s.exec(select(table).where(column.startswith(key, autoescape=True))
                        .order_by(column).limit(_SHOWN_CANDIDATES + 1)))
     if len(rows) > 1:

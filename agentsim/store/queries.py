@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import desc
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agentsim.errors import NotFoundError
 from agentsim.model.episode import AgentConfig, EpisodeResult, Role, Termination, Turn, TurnKind
@@ -17,7 +17,7 @@ from agentsim.store.tables import EpisodeRow, ScoreRow, TurnRow
 def list_episodes(*, db: str | Path | None = None, limit: int = 50, offset: int = 0,
                   case_id: str | None = None, run_id: str | None = None) -> list[EpisodeRow]:
     with session(db) as s:
-        query = select(EpisodeRow).order_by(desc(EpisodeRow.started_at), desc(EpisodeRow.id))
+        query = select(EpisodeRow).order_by(desc(col(EpisodeRow.started_at)), desc(col(EpisodeRow.id)))
         if case_id:
             query = query.where(EpisodeRow.case_id == case_id)
         if run_id:
@@ -29,7 +29,7 @@ def get_episode_row(episode_id: str, *, db: str | Path | None = None) -> Episode
     """By id, unique id prefix, or 'latest'."""
     with session(db) as s:
         if episode_id == "latest":
-            row = s.exec(select(EpisodeRow).order_by(desc(EpisodeRow.started_at)).limit(1)).first()
+            row = s.exec(select(EpisodeRow).order_by(desc(col(EpisodeRow.started_at))).limit(1)).first()
         else:
             row = by_id_or_prefix(s, EpisodeRow, episode_id, noun="episode")
         if row is None:
@@ -39,7 +39,7 @@ def get_episode_row(episode_id: str, *, db: str | Path | None = None) -> Episode
 
 def get_turns(episode_id: str, *, db: str | Path | None = None) -> list[Turn]:
     with session(db) as s:
-        rows = s.exec(select(TurnRow).where(TurnRow.episode_id == episode_id).order_by(TurnRow.index))
+        rows = s.exec(select(TurnRow).where(TurnRow.episode_id == episode_id).order_by(col(TurnRow.index)))
         return [turn_from_row(r) for r in rows]
 
 
@@ -65,14 +65,14 @@ def latest_score_row(episode_id: str, *, db: str | Path | None = None, judge: st
         if judge:
             query = query.where(ScoreRow.judge == judge)
         else:
-            query = query.where(~ScoreRow.judge.startswith(LLM_JUDGE_PREFIX))
-        return s.exec(query.order_by(desc(ScoreRow.id)).limit(1)).first()
+            query = query.where(~col(ScoreRow.judge).startswith(LLM_JUDGE_PREFIX))
+        return s.exec(query.order_by(desc(col(ScoreRow.id))).limit(1)).first()
 
 
 def score_rows(episode_id: str, *, db: str | Path | None = None) -> list[ScoreRow]:
     """Every stored score of an episode, oldest first, whichever judge gave it."""
     with session(db) as s:
-        return list(s.exec(select(ScoreRow).where(ScoreRow.episode_id == episode_id).order_by(ScoreRow.id)))
+        return list(s.exec(select(ScoreRow).where(ScoreRow.episode_id == episode_id).order_by(col(ScoreRow.id))))
 
 
 def load_episode(episode_id: str, *, db: str | Path | None = None) -> EpisodeResult:

@@ -17,9 +17,9 @@ from sqlmodel import SQLModel
 from agentsim.model.episode import EpisodeStatus, Termination, Turn
 from agentsim.model.record import EpisodeEnd, EpisodeStart
 from agentsim.model.score import Score
+from agentsim.secrets import redact_text
 from agentsim.store.db import get_engine, resolve_url
 from agentsim.store.tables import EpisodeRow, ScoreRow, TurnRow, utcnow
-from agentsim.secrets import redact_text
 from agentsim.store.writer import submit, write
 
 _TURNS = SQLModel.metadata.tables[TurnRow.__tablename__]

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agentsim.errors import NotFoundError
 from agentsim.model.episode import RunStatus
@@ -35,13 +35,15 @@ def get_run(run_id: str, *, db: str | Path | None) -> RunRow:
 
 def list_runs(*, db: str | Path | None, limit: int = 50, offset: int = 0) -> list[RunRow]:
     with session(db) as s:
-        query = select(RunRow).order_by(RunRow.created_at.desc()).offset(offset).limit(limit)
+        query = select(RunRow).order_by(col(RunRow.created_at).desc()).offset(offset).limit(limit)
         return list(s.exec(query))
 
 
 def set_run_status(run_id: str, status: RunStatus, *, db: str | Path | None) -> None:
     with session(db) as s:
         row = s.get(RunRow, run_id)
+        if row is None:
+            raise NotFoundError(f"no run {run_id!r} in this database")
         row.status = str(status)
         row.finished_at = utcnow() if status != "running" else None
         s.add(row)
@@ -79,9 +81,9 @@ def discard_unfinished(run_id: str, *, db: str | Path | None, key: str | None = 
             query = query.where(EpisodeRow.key == key)
         ids = list(s.exec(query))
         if ids:
-            s.exec(delete(TurnRow).where(TurnRow.episode_id.in_(ids)))
-            s.exec(delete(ScoreRow).where(ScoreRow.episode_id.in_(ids)))
-            s.exec(delete(EpisodeRow).where(EpisodeRow.id.in_(ids)))
+            s.exec(delete(TurnRow).where(col(TurnRow.episode_id).in_(ids)))
+            s.exec(delete(ScoreRow).where(col(ScoreRow.episode_id).in_(ids)))
+            s.exec(delete(EpisodeRow).where(col(EpisodeRow.id).in_(ids)))
             s.commit()
         return len(ids)
 

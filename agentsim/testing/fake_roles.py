@@ -59,7 +59,8 @@ def words(text: str) -> list[str]:
 
 def content(text: str) -> set[str]:
     """Content words, crudely folded ('started' is 'start', 'smokes' is 'smoke') so overlap means something."""
-    return {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 5 else w for w in words(text) if w not in _STOP and len(w) > 1}
+    return {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 5 else w
+            for w in words(text) if w not in _STOP and len(w) > 1}
 
 
 def text_of(message: dict[str, Any]) -> str:

@@ -174,7 +174,8 @@ def _image_parts(messages: list[dict[str, Any]]) -> list[str]:
     """The image URLs a request carried (content parts of type image_url): data URLs shortened to their type."""
     out = []
     for m in messages:
-        for part in m.get("content") if isinstance(m.get("content"), list) else []:
+        content = m.get("content")
+        for part in content if isinstance(content, list) else []:
             if isinstance(part, dict) and part.get("type") == "image_url":
                 url = str((part.get("image_url") or {}).get("url", ""))
                 out.append(url.split(";", 1)[0] if url.startswith("data:") else url)

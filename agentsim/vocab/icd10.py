@@ -1,13 +1,13 @@
 """ICD-10-CM as the grader reads it: the shipped table (icd10cm.tsv.gz, built by build_icd10.py), its hierarchy
 (chapter > block > category > subcategory) and a lexical index from normalised names to codes.
 
-The index is searched through a cheap word index built on first use, and matched on the titles and inclusion terms with the caller's normaliser (the grader's, so
-both sides of a comparison fold the same way). Each title or term also stands for the variants a clinician would
-write: without its bracketed tag and as the tag alone ("Leprosy [Hansen's disease]"), with and without a
-parenthesised nonessential modifier ("Congenital (aganglionic) megacolon"), without "NOS" and without a trailing
-", unspecified ..." / ", not elsewhere classified", and as its first comma-separated part ("Chronic myeloid
-leukemia, BCR/ABL-positive"); these derived variants rank below the written ones, so a title that is the name
-itself wins over one that starts with it.
+The index is searched through a cheap word index built on first use, and matched on the titles and inclusion terms
+with the caller's normaliser (the grader's, so both sides of a comparison fold the same way). Each title or term also
+stands for the variants a clinician would write: without its bracketed tag and as the tag alone ("Leprosy [Hansen's
+disease]"), with and without a parenthesised nonessential modifier ("Congenital (aganglionic) megacolon"), without
+"NOS" and without a trailing ", unspecified ..." / ", not elsewhere classified", and as its first comma-separated part
+("Chronic myeloid leukemia, BCR/ABL-positive"); these derived variants rank below the written ones, so a title that is
+the name itself wins over one that starts with it.
 A code whose title is its parent's plus only such a trailer ("Diffuse large B-cell lymphoma, unspecified site")
 is the same concept as its parent: `canonical` folds it up.
 """

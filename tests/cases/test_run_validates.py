@@ -56,7 +56,7 @@ def test_the_lint_sees_through_unicode_tricks(tmp_path, trick):
 @pytest.mark.parametrize("trick", TRICKS)
 def test_the_runtime_filter_sees_through_unicode_tricks(trick):
     text, hits = redact(f"Honestly, doctor, I think it is {trick}.", ["Renal colic"])
-    assert hits == ["Renal colic"] and WITHHELD in text and "colic" not in text
+    assert hits == ["Renal colic"] and "colic" not in text and WITHHELD not in text  # rewritten, never a marker
     assert leaks(f"maybe {trick}?", ["Renal colic"]) == ["Renal colic"]
 
 

@@ -73,7 +73,7 @@ def test_validate_passes_on_everything_shipped():
     [(["run", "no-such-case"], "no case 'no-such-case'"),
      (["run", "../../etc/passwd"], "no case"),
      (["run", "chest-pain-stemi", "--doctor", "nobody"], "unknown doctor 'nobody'"),
-     (["replay", "ffffffffffff"], "no database at"),  # a reader never creates the missing x.db
+     (["replay", "ffffffffffff"], "no episode 'ffffffffffff'"),
      (["run", "chest-pain-stemi", "--persona", "nobody"], "no persona 'nobody'")],
 )
 def test_user_errors_exit_2_with_one_clear_line(tmp_path, args, message):
@@ -84,6 +84,13 @@ def test_user_errors_exit_2_with_one_clear_line(tmp_path, args, message):
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_reader_refuses_a_missing_database_and_creates_none(tmp_path):
+    missing = tmp_path / "missing.db"
+    result = agentsim("replay", "ffffffffffff", "--db", str(missing))
+    assert result.returncode == 2 and "no database at" in result.stderr and "Traceback" not in result.stderr
+    assert not missing.exists()
 
 
 def test_a_wrong_flag_exits_2():

@@ -139,7 +139,8 @@ class LLMDoctor(Doctor):
             self.messages.append({"role": "user", "content": text})
             return
         for i, call_id in enumerate(self._pending):
-            self.messages.append({"role": "tool", "tool_call_id": call_id, "content": text if i == 0 else NOT_PERFORMED})
+            self.messages.append({"role": "tool", "tool_call_id": call_id,
+                                  "content": text if i == 0 else NOT_PERFORMED})
         self._pending = []
 
     def _remember(self, completion: Completion) -> None:
@@ -155,7 +156,7 @@ class LLMDoctor(Doctor):
         elif not completion.text:
             message["content"] = "(no output)"
         self.messages.append(message)
-        self._pending = [c["id"] for c in calls]
+        self._pending = [str(c["id"]) for c in calls]
 
     def _how(self, final: bool) -> str:
         if self.use_tools:

@@ -46,7 +46,7 @@ from pydantic import ValidationError
 from agentsim.agents.base import Doctor, DoctorFailed, EpisodeAborted
 from agentsim.agents.doctor.llm import SETTING_KEYS, DoctorOutputError
 from agentsim.agents.doctor.llm_actions import FORCE_DIAGNOSIS, parse, tool_schemas
-from agentsim.agents.doctor.panel_members import MEMBERS, SCHEMAS, TITLES, PriceList
+from agentsim.agents.doctor.panel_members import MEMBERS, SCHEMAS, TITLES, MemberReply, PriceList
 from agentsim.agents.loading import as_flag
 from agentsim.agents.options import PanelOptions
 from agentsim.errors import FatalError, UserError
@@ -107,7 +107,7 @@ class PanelDoctor(Doctor):
         self.question_only = as_flag(question_only)
         self.use_tools = as_flag(tools)
         try:
-            self.max_rounds = PanelOptions(max_rounds=max_rounds).max_rounds  # type: ignore[arg-type]
+            self.max_rounds = PanelOptions(max_rounds=max_rounds).max_rounds
         except ValidationError as exc:
             raise UserError(f"the panel doctor's max_rounds: {exc.errors()[0]['msg']}") from None
         self.prompt_hash = prompt_set_hash()
@@ -150,7 +150,9 @@ class PanelDoctor(Doctor):
         schema = SCHEMAS[member]
         messages = [{"role": "system", "content": self._system(turn.obs, member)},
                     {"role": "user", "content": self._shared(task)}]
-        out, problem, raw = None, "", ""
+        out: MemberReply | None = None
+        problem: str | None = ""
+        raw = ""
         for attempt in (1, 2):
             completion = await complete(messages, settings=self.member_settings[member],
                                         response_format=response_format(schema, f"panel_{member}"))
@@ -177,7 +179,8 @@ class PanelDoctor(Doctor):
         messages = [{"role": "system", "content": self._system(obs, "consensus")},
                     {"role": "user", "content": self._shared(task)}]
         choice = FORCE_DIAGNOSIS if obs.final_turn and self.use_tools else None
-        problem, raw = "", ""
+        problem: str | None = ""
+        raw = ""
         for attempt in (1, 2):
             completion = await complete(messages, settings=self.member_settings["consensus"],
                                         tools=tools if self.use_tools else None, tool_choice=choice)

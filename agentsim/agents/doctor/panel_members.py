@@ -11,13 +11,20 @@ TITLES = {"hypothesis": "Dr Hypothesis", "test_chooser": "Dr Test-Chooser", "cha
           "stewardship": "Dr Stewardship", "checklist": "Dr Checklist", "consensus": "Panel chair"}
 
 
+class MemberReply(BaseModel):
+    """What every panel member answers: its own JSON, and a one-line summary for the shared notes."""
+
+    def summary(self) -> str:  # pragma: no cover - each member's reply defines its own
+        raise NotImplementedError
+
+
 class Candidate(BaseModel):
     diagnosis: str = Field(min_length=1)
     probability: float = Field(ge=0, le=1)
     evidence: str = ""
 
 
-class HypothesisOut(BaseModel):
+class HypothesisOut(MemberReply):
     differential: list[Candidate] = Field(min_length=1, max_length=3)
     update: str = ""
 
@@ -36,7 +43,7 @@ class ProposedTest(BaseModel):
     rationale: str = ""
 
 
-class ChooserOut(BaseModel):
+class ChooserOut(MemberReply):
     tests: list[ProposedTest]
     note: str = ""
 
@@ -45,7 +52,7 @@ class ChooserOut(BaseModel):
         return (tests or "no tests") + (f". {self.note}" if self.note else "")
 
 
-class ChallengerOut(BaseModel):
+class ChallengerOut(MemberReply):
     anchoring: bool
     contradicting_evidence: list[str]
     alternative: str = ""
@@ -68,7 +75,7 @@ class Veto(BaseModel):
     reason: str = ""
 
 
-class StewardshipOut(BaseModel):
+class StewardshipOut(MemberReply):
     approved: list[str]
     vetoed: list[Veto]
     note: str = ""
@@ -79,7 +86,7 @@ class StewardshipOut(BaseModel):
                 + (f". {self.note}" if self.note else ""))
 
 
-class ChecklistOut(BaseModel):
+class ChecklistOut(MemberReply):
     ok: bool
     issues: list[str]
     note: str = ""
@@ -89,7 +96,7 @@ class ChecklistOut(BaseModel):
             + (f". {self.note}" if self.note else "")
 
 
-SCHEMAS: dict[str, type[BaseModel]] = {"hypothesis": HypothesisOut, "test_chooser": ChooserOut,
+SCHEMAS: dict[str, type[MemberReply]] = {"hypothesis": HypothesisOut, "test_chooser": ChooserOut,
                                        "challenger": ChallengerOut, "stewardship": StewardshipOut,
                                        "checklist": ChecklistOut}
 

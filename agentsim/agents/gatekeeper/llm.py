@@ -35,7 +35,8 @@ class LLMGatekeeper:
     def __init__(self, view: GatekeeperView, *, catalogue: Catalogue, **options: Any):
         unknown = sorted(set(options) - SETTING_KEYS)
         if unknown:
-            raise UserError(f"unknown gatekeeper option(s) {', '.join(unknown)}; known: {', '.join(sorted(SETTING_KEYS))}")
+            raise UserError(f"unknown gatekeeper option(s) {', '.join(unknown)}; "
+                            f"known: {', '.join(sorted(SETTING_KEYS))}")
         self.settings = LLMSettings.resolve("gatekeeper", options)
         self.model = self.settings.model
         self.prompt_hash = prompt_set_hash()

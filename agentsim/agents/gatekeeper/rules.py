@@ -76,7 +76,8 @@ class RulesGatekeeper:
                 lines.extend(self._describe(f) for f in same_system)
             else:
                 lines.append(f"{manoeuvre.name}: {manoeuvre.normal_result}")
-            covered.add(manoeuvre.system)
+            if manoeuvre.system is not None:
+                covered.add(manoeuvre.system)
         for system in systems:
             if system in covered:
                 continue

@@ -42,7 +42,8 @@ FOLD = {
     "lungs": "lung", "joints": "joint", "hands": "hand", "pressure": "hypertension", "bleeding": "bleed",
     "swollen": "swelling", "numbness": "numb", "itchy": "itch", "pills": "medicine", "tablets": "medicine",
 }
-NEGATIONS = frozenset("no not never nothing none nor without neither dont didnt doesnt havent hasnt isnt wasnt cant".split())
+NEGATIONS = frozenset("no not never nothing none nor without neither dont didnt doesnt havent hasnt isnt wasnt "
+                      "cant".split())
 _CLAUSE = re.compile(r"[.!;:\n]+|,|\bbut\b|\band\b|\bthough\b", re.IGNORECASE)
 
 
@@ -63,7 +64,8 @@ class HallucinationGuard:
     def __init__(self, view: PatientView, persona: Persona | None = None):
         script = view.script
         texts = [script.opening_statement, *(f.text for f in script.facts),
-                 *(a for f in script.facts for a in f.aliases), *(b.statement for b in (persona.biases if persona else []))]
+                 *(a for f in script.facts for a in f.aliases),
+                 *(b.statement for b in (persona.biases if persona else []))]
         self.vocabulary = {fold(w) for text in texts for w in tokens(text)}
 
     def unsupported(self, reply: str) -> list[str]:

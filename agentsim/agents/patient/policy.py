@@ -198,8 +198,10 @@ class AnswerPolicy:
                 age = f"{d.age_years}"
             return f"{_pronoun(d.sex)}'s {age}." if child else f"I'm {age}."
         if name == "sex":
-            noun = {Sex.FEMALE: ("a woman", "a girl"), Sex.MALE: ("a man", "a boy"),
-                    Sex.INTERSEX: ("intersex", "intersex")}[d.sex][1 if child or d.age_years < 16 else 0]
+            nouns = {Sex.FEMALE: ("a woman", "a girl"), Sex.MALE: ("a man", "a boy"),
+                     Sex.INTERSEX: ("intersex", "intersex")}
+            adult, young = nouns[d.sex] if d.sex is not None else ("not going to say", "not going to say")
+            noun = young if child or d.age_years < 16 else adult
             return f"{_pronoun(d.sex)}'s {noun}." if child else f"I'm {noun}."
         if name == "name":
             if not d.name:
@@ -211,8 +213,10 @@ class AnswerPolicy:
         return ""
 
 
-def _pronoun(sex: Sex) -> str:
-    return {Sex.FEMALE: "She", Sex.MALE: "He"}.get(sex, "They")
+def _pronoun(sex: Sex | None) -> str:
+    if sex is Sex.FEMALE:
+        return "She"
+    return "He" if sex is Sex.MALE else "They"
 
 
 def _article(noun: str) -> str:

@@ -15,11 +15,12 @@ from agentsim.api.models import EpisodePublic, Page, TurnPublic
 from agentsim.api.sse import limited, parse_last_event_id, turn_events
 from agentsim.model.score import Score
 from agentsim.store import browse
+from agentsim.store.tables import EpisodeRow
 
 router = APIRouter(prefix="/episodes", tags=["episodes"])
 
 
-def _episode_or_404(episode_id: str, db: str):
+def _episode_or_404(episode_id: str, db: str) -> EpisodeRow:
     row = browse.find_episode(episode_id, db=db)
     if row is None:
         raise not_found(f"no episode {episode_id!r}")

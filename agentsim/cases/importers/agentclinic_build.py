@@ -39,7 +39,7 @@ from agentsim.cases.importers.agentclinic_text import (
     upper_first,
     with_article,
 )
-from agentsim.match.leak import NO_INTERPRETATION, NOTHING_LEFT, redact
+from agentsim.match.leak import NO_INTERPRETATION, NOTHING_LEFT, leaks, redact
 from agentsim.model.case import (
     Case,
     CaseRubric,
@@ -136,7 +136,8 @@ def parse_diagnosis(text: str) -> Diagnosis:
         outer, inner = m.group(1).strip(" ,"), m.group(2).strip()
         if len(outer) >= 3:
             synonyms.append(outer)
-        if re.fullmatch(r"[A-Z][A-Za-z0-9-]{1,7}", inner) and any(c.isupper() for c in inner[1:]) or len(inner.split()) >= 3:
+        if (re.fullmatch(r"[A-Z][A-Za-z0-9-]{1,7}", inner) and any(c.isupper() for c in inner[1:])
+                or len(inner.split()) >= 3):
             synonyms.append(inner)
     return Diagnosis(primary=primary, synonyms=[s for s in dict.fromkeys(synonyms) if s.lower() != primary.lower()])
 
@@ -144,20 +145,23 @@ def parse_diagnosis(text: str) -> Diagnosis:
 _SPECIALTY_RULES: list[tuple[str, Specialty]] = [
     (r"lymphoma|leuk|myeloma|an(a)?emi|cancer|carcinoma|neoplasm|tumou?r|malignan|sarcoma|metasta|thalass|sickle|"
      r"h(a)?emophilia|thrombocytop", Specialty.HAEMATOLOGY_ONCOLOGY),
-    (r"pregnan|ectopic|ovar|uter|cervix|endometri|placent|eclampsia|gestation|menstru|vagin", Specialty.OBSTETRICS_GYNAECOLOGY),
+    (r"pregnan|ectopic|ovar|uter|cervix|endometri|placent|eclampsia|gestation|menstru|vagin",
+     Specialty.OBSTETRICS_GYNAECOLOGY),
     (r"myocard|cardi|heart|coronary|angina|arrhythm|atrial|aortic|valv|hypertension", Specialty.CARDIOLOGY),
     (r"pneumon|asthma|copd|pulmonary|lung|bronch|pleur|sarcoid|respiratory", Specialty.RESPIRATORY),
     (r"hepat|pancrea|colitis|crohn|bowel|gastr|(o)?esophag|appendic|cholecyst|cirrho|liver|hirschsprung|co?eliac|"
      r"diverticul|biliar|duoden|intussuscep|pyloric", Specialty.GASTROENTEROLOGY),
     (r"stroke|seizure|epilep|mening|enceph|multiple sclerosis|myasthenia|migraine|neuropath|polyneur|guillain|"
      r"parkinson|dementia|palsy|neuro", Specialty.NEUROLOGY),
-    (r"diabet|thyroid|graves|adrenal|cushing|addison|pituitar|parathyroid|hypoglyc|acromegaly|ph?eochromocytoma", Specialty.ENDOCRINOLOGY),
+    (r"diabet|thyroid|graves|adrenal|cushing|addison|pituitar|parathyroid|hypoglyc|acromegaly|ph?eochromocytoma",
+     Specialty.ENDOCRINOLOGY),
     (r"infecti|sepsis|tubercul|\bhiv\b|malaria|mononucleosis|abscess|syphilis|lyme|rubella|measles|mycosis|fungal|"
      r"viral|bacterial|parasit", Specialty.INFECTIOUS_DISEASE),
     (r"nephr|renal|kidney|urinary|bladder|prostat|urolith|pyelo|glomerul", Specialty.RENAL_UROLOGY),
     (r"depress|schizo|bipolar|anxiety|psychos|panic|obsessive|eating disorder|anorexia nervosa|personality disorder|"
      r"adhd|substance use", Specialty.PSYCHIATRY),
-    (r"dermat|psoria|eczema|melanoma|ochronosis|lichen|urticaria|acne|pemphig|cellulitis|necrobiosis|skin|vitiligo", Specialty.DERMATOLOGY),
+    (r"dermat|psoria|eczema|melanoma|ochronosis|lichen|urticaria|acne|pemphig|cellulitis|necrobiosis|skin|vitiligo",
+     Specialty.DERMATOLOGY),
     (r"arthritis|gout|bursitis|fracture|tendin|lupus|spondyl|myositis|fibromyalgia|osteo|rheumat|vasculitis|"
      r"polymyalgia|\bdisc\b", Specialty.MSK_RHEUMATOLOGY),
 ]
@@ -216,7 +220,8 @@ def build_osce(record: dict[str, Any], ctx: Context) -> Draft:
         dx_text = next((d for d in dx_text if isinstance(d, str) and d.strip()), None)
     if not isinstance(dx_text, str) or len(dx_text.strip(" .")) < 3 or is_empty_text(dx_text):
         raise RecordError("missing Correct_Diagnosis")
-    actor = record.get("Patient_Actor") if isinstance(record.get("Patient_Actor"), dict) else {}
+    raw_actor = record.get("Patient_Actor")
+    actor: dict[str, Any] = raw_actor if isinstance(raw_actor, dict) else {}
     sections = {_section_kind(k): v for k, v in actor.items() if _section_kind(k) != "other"}
     demo_text = flatten_value(sections.get("demographics"))
     if not demo_text:
@@ -358,6 +363,9 @@ def _without_label(draft: Draft, names: list[str],
     pathognomonic."""
     facts = []
     for f in draft.facts:
+        # an alias naming the diagnosis is refused by validate: the fact keeps the others
+        if any(leaks(a, names) for a in f.aliases):
+            f = f.model_copy(update={"aliases": [a for a in f.aliases if not leaks(a, names)]})
         if f.text == draft.opening:  # the volunteered complaint says what the opening says
             facts.append(f.model_copy(update={"text": opening}) if opening != f.text else f)
             continue

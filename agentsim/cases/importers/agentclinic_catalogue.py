@@ -68,13 +68,14 @@ ANALYTE_SYNONYMS = {
     "direct bilirubin": "bilirubin", "indirect bilirubin": "bilirubin", "conjugated bilirubin": "bilirubin",
     "unconjugated bilirubin": "bilirubin", "serum albumin": "albumin", "prothrombin time": "PT",
     "partial thromboplastin time": "APTT", "ptt": "APTT", "cholesterol": "total cholesterol",
-    "ldl": "LDL cholesterol", "hdl": "HDL cholesterol", "tibc": "TIBC", "transferrin saturation": "transferrin saturation",
+    "ldl": "LDL cholesterol", "hdl": "HDL cholesterol", "tibc": "TIBC",
+    "transferrin saturation": "transferrin saturation",
     "iron": "serum iron", "vitamin b12": "vitamin B12", "b12": "vitamin B12", "phosphorus": "phosphate",
     "iga": "IgA", "igg": "IgG", "igm": "IgM",
 }
 # Words around an analyte that do not change which panel reports it
-_QUALIFIERS = {"serum", "plasma", "blood", "absolute", "direct", "indirect", "total", "conjugated", "unconjugated", "count",
-               "level", "fasting", "random", "concentration", "elevated", "low", "high"}
+_QUALIFIERS = {"serum", "plasma", "blood", "absolute", "direct", "indirect", "total", "conjugated", "unconjugated",
+               "count", "level", "fasting", "random", "concentration", "elevated", "low", "high"}
 # Generic entries whose site or target the test's own name gives
 SITE_GENERIC = [({"biopsy", "biopsie", "histology", "histopathology"}, "tissue-biopsy"),
                 ({"genetic", "sequencing", "mutation", "gene", "genotyping"}, "genetic-testing"),

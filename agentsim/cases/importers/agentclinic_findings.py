@@ -48,7 +48,8 @@ _EXAM_RULES: list[tuple[tuple[str, ...], tuple[str, ...], ExamSystem]] = [
     # (token prefixes, exact tokens, system) — first rule with a hit wins
     (("vital", "observation"), ("obs",), ExamSystem.VITALS),
     (("mental", "psych", "cognit", "mood"), ("mse",), ExamSystem.MENTAL_STATE),
-    (("neuro", "cranial", "gait", "reflex", "cerebell", "coordinat", "sensory", "sensation"), (), ExamSystem.NEUROLOGICAL),
+    (("neuro", "cranial", "gait", "reflex", "cerebell", "coordinat", "sensory", "sensation"), (),
+     ExamSystem.NEUROLOGICAL),
     (("cardi", "heart", "precord"), ("cvs",), ExamSystem.CARDIOVASCULAR),
     (("resp", "lung", "pulmon", "chest", "thora", "breath"), (), ExamSystem.RESPIRATORY),
     (("abdom", "belly", "liver", "hepat", "spleen", "gastro"), (), ExamSystem.ABDOMINAL),
@@ -84,7 +85,8 @@ def _finding(system: ExamSystem, key: str, value: Any) -> ExamFinding | None:
     if not isinstance(value, dict) and (len(text) < 12 or system is ExamSystem.GENERAL):
         text = f"{humanize(key)}: {text}"
     label = humanize(key).lower()
-    aliases = [label] + [w for w in re.findall(r"[a-z]{4,}", label) if w not in {"examination", "exam", "findings", "signs"}]
+    aliases = [label] + [w for w in re.findall(r"[a-z]{4,}", label)
+                         if w not in {"examination", "exam", "findings", "signs"}]
     return ExamFinding(system=system, finding=text, aliases=list(dict.fromkeys(aliases))[:5])
 
 
@@ -267,15 +269,20 @@ def build_tests(raw: list[RawTest], index: CatalogueIndex) -> TestBuild:
             if generic is not None and generic.id == test_id:
                 test_id = f"{test_id}-result"  # the source's own name must not pass for the generic entry
             priced = generic.id if generic is not None else None
-        b = built.setdefault(test_id, _Built(test_id, name, category, entry, priced_as=priced if entry is None else None))
+        b = built.setdefault(test_id, _Built(test_id, name, category, entry,
+                                             priced_as=priced if entry is None else None))
         b.parts.append(r)
         b.aliases.extend([r.name, *aliases])
         last_id = test_id
     tests = []
     for b in built.values():
         seen = {b.name.lower()}
-        aliases = [a for a in (x.strip() for x in b.aliases) if a and not (a.lower() in seen or seen.add(a.lower()))]
-        tests.append(CaseTest(id=b.id, catalogue_id=b.priced_as, name=b.name, aliases=aliases[:12],
+        kept: list[str] = []
+        for alias in (x.strip() for x in b.aliases):
+            if alias and alias.lower() not in seen:
+                seen.add(alias.lower())
+                kept.append(alias)
+        tests.append(CaseTest(id=b.id, catalogue_id=b.priced_as, name=b.name, aliases=kept[:12],
                               category=b.category, result=b.result()))
     final = {t.id for t in tests if t.category is TestCategory.PATHOLOGY} | ({last_id} if last_id else set())
     matched = [b.id for b in built.values() if b.entry is not None]

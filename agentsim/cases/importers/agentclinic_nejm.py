@@ -51,7 +51,8 @@ _EXAM_SENTENCE = re.compile(
     r"\b(physical examination|on examination|examination (showed|revealed|was notable)|auscultation|palpation|"
     r"inspection|were observed|was observed|was noted|no palpable)\b", re.I)
 _BULLETS = re.compile(r"(?:(?<=\s)|^)(?:-|\d+\.)\s+(?=\S)")  # "- item", "1. item"; "5.4 kg" has no space after the dot
-_PANEL_REF = re.compile(r"\s*\((?:left|right|middle|top|bottom|center|centre|inset|arrows?|box|panels?\s+\w+)\b[^)]*\)", re.I)
+_PANEL_REF = re.compile(r"\s*\((?:left|right|middle|top|bottom|center|centre|inset|arrows?|box|panels?\s+\w+)"
+                        r"\b[^)]*\)", re.I)
 _EXAM_TEXT_RULES: list[tuple[str, ExamSystem]] = [
     (r"patch|plaque|papule|macule|nodule|rash|lesion|erythema|telangiect|\bskin\b|ulcer", ExamSystem.SKIN),
     (r"lymphadenopathy|lymph node", ExamSystem.LYMPH_NODES),
@@ -118,7 +119,8 @@ def build_nejm(record: dict[str, Any], ctx: Context) -> Draft:
                           "no age found (write it as '45-year-old', '3-week-old' or 'newborn')")
 
     facts = _patient_sentences(info)
-    m = re.search(r"\bpresent(?:ed|s|ing)\b.*?\bwith\s+(?:an?\s+)?(?:[\w.-]+[- ](?:hour|day|week|month|year)s?[- ]history of\s+)?(.+?)\.?$", first, re.I)
+    m = re.search(r"\bpresent(?:ed|s|ing)\b.*?\bwith\s+(?:an?\s+)?"
+                  r"(?:[\w.-]+[- ](?:hour|day|week|month|year)s?[- ]history of\s+)?(.+?)\.?$", first, re.I)
     cc = m.group(1).strip() if m else (facts[0].rstrip(".") if facts else "")
     if len(cc) < 3:
         raise RecordError("no presenting complaint in the question or patient_info")
@@ -160,7 +162,8 @@ def _attach_image(url: str, exam: list[ExamFinding], tests: list[CaseTest]) -> t
     photograph), else with the last result (the confirmatory study), as a reference only."""
     if not url:
         return exam, tests
-    image = CaseImage(url=url, media_type="image/jpeg", caption=IMAGE_CAPTION, alt="Clinical image from the source case")
+    image = CaseImage(url=url, media_type="image/jpeg", caption=IMAGE_CAPTION,
+                      alt="Clinical image from the source case")
     if exam:
         return [exam[0].model_copy(update={"images": [image]}), *exam[1:]], tests
     if tests:

@@ -14,7 +14,8 @@ from agentsim.cases.importers.agentclinic_findings import RawTest
 _BULLETS = re.compile(r"(?:(?<=\s)|^)(?:-|\d+\.)\s+(?=\S)")  # "- item", "1. item"; "5.4 kg" has no space after the dot
 # what a model wrote instead of results: dropped, never a test
 _META = re.compile(r"\b(does not (include|contain|mention|provide)|no (specific |numerical )?(instrument readings|"
-                   r"test results|numerical)|cannot generate|instrument reader|information (provided|extracted))\b", re.I)
+                   r"test results|numerical)|cannot generate|instrument reader|"
+                   r"information (provided|extracted))\b", re.I)
 _HEAD = re.compile(r"\s+(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|was|were|is|are|"
                    r"found|detected|notable for|consistent with)\b", re.I)
 _VALUE_START = re.compile(r"^$|^(\d|mild|moderate|marked|slight|raised|elevated|low|high|normal|negative|"

@@ -11,7 +11,8 @@ from agentsim.model.case import FactSlot
 # --------------------------------------------------------------------------------------------- slots
 
 _R = re.IGNORECASE
-_NEGATIVE = re.compile(r"^(no|not|none|negative|never|without|denies|there (is|was|were|are) no|i (haven't|have not|don't|do not|didn't))\b", _R)
+_NEGATIVE = re.compile(r"^(no|not|none|negative|never|without|denies|there (is|was|were|are) no|"
+                       r"i (haven't|have not|don't|do not|didn't))\b", _R)
 _FAMILY = re.compile(
     r"\bfamily\b|\bruns in\b|\b(mother|father|sister|brother|sibling|grandmother|grandfather|aunt|uncle)'?s?\b"
     r"(?!\s+(reports|notes|says|states|believes|describes|noticed|brought|found|called|is worried|mentions))", _R)
@@ -29,36 +30,49 @@ def _rule(pattern: str, slot: FactSlot) -> Rule:
 ALLERGY = _rule(r"allerg", FactSlot.ALLERGIES)
 SMOKING = _rule(r"smok|cigar|tobacco|\bvap(e|ing)\b|pack[- ]years?", FactSlot.SMOKING)
 ALCOHOL = _rule(r"alcohol|\bdrinks?\b|\bdrinking\b|\bbeer\b|\bwine\b|\bethanol\b|\bunits\b", FactSlot.ALCOHOL)
-DRUGS = _rule(r"recreational|illicit|cocaine|heroin|cannabis|marijuana|drug use|\binject|methamphetamine|opioid use", FactSlot.DRUGS)
+DRUGS = _rule(r"recreational|illicit|cocaine|heroin|cannabis|marijuana|drug use|\binject|methamphetamine|opioid use",
+              FactSlot.DRUGS)
 TRAVEL = _rule(r"travel|\btrip\b|abroad|visited|moved from|emigrat|immigrat|\bflight\b|sick contacts", FactSlot.TRAVEL)
 SEXUAL = _rule(r"sexual|sexually|condom|\bpartners\b|intercourse", FactSlot.SEXUAL_HISTORY)
-OCCUPATION = _rule(r"\bwork(s|ed|ing)?\b|\bjob\b|employ|retired|occupation|student|teacher|farmer|engineer|\boffice\b|manager|worker|driver", FactSlot.OCCUPATION)
+OCCUPATION = _rule(r"\bwork(s|ed|ing)?\b|\bjob\b|employ|retired|occupation|student|teacher|farmer|engineer|\boffice\b|"
+                   r"manager|worker|driver", FactSlot.OCCUPATION)
 HOME = _rule(r"\blives?\b|\bliving\b|married|wife|husband|partner|children|\bhome\b|divorced|widow", FactSlot.HOME)
 DIET = _rule(r"\bdiet\b|vegetarian|vegan|\beats?\b|nutrition", FactSlot.DIET)
-MEDS = _rule(r"medication|medicine|\btak(es|ing)\b|prescribed|tablet|\bpills?\b|inhaler|insulin|contracepti|therapy|treated with|regimen|"
-             r"\b\w+(pril|olol|statin|sartan|prazole|formin|cillin|mycin|azepam|oxetine|dipine)\b", FactSlot.MEDICATIONS)
+MEDS = _rule(r"medication|medicine|\btak(es|ing)\b|prescribed|tablet|\bpills?\b|inhaler|insulin|contracepti|therapy|"
+             r"treated with|regimen|"
+             r"\b\w+(pril|olol|statin|sartan|prazole|formin|cillin|mycin|azepam|oxetine|dipine)\b",
+             FactSlot.MEDICATIONS)
 SURGERY = _rule(r"surg|operation|operated|\w+ectomy\b|\w+otomy\b|\brepair\b", FactSlot.PAST_SURGICAL_HISTORY)
 IMMUNISATION = _rule(r"vaccin|immunis|immuniz", FactSlot.IMMUNISATIONS)
-OBS_GYN = _rule(r"pregnan|menstru|\bperiods?\b|gravida|\bpara\b|\blmp\b|menopaus|miscarriage", FactSlot.OBSTETRIC_GYNAE_HISTORY)
-BIRTH = _rule(r"\bbirth\b|delivered|gestation|newborn|neonat|apgar|milestone|developmental|prenatal|antenatal|perinatal", FactSlot.BIRTH_DEVELOPMENT)
+OBS_GYN = _rule(r"pregnan|menstru|\bperiods?\b|gravida|\bpara\b|\blmp\b|menopaus|miscarriage",
+                FactSlot.OBSTETRIC_GYNAE_HISTORY)
+BIRTH = _rule(r"\bbirth\b|delivered|gestation|newborn|neonat|apgar|milestone|developmental|prenatal|antenatal|"
+              r"perinatal",
+              FactSlot.BIRTH_DEVELOPMENT)
 FAMILY: Rule = (_FAMILY, FactSlot.FAMILY_HISTORY)
 
-_HISTORY_RULES: list[Rule] = [ALLERGY, SMOKING, ALCOHOL, DRUGS, TRAVEL, MEDS, SURGERY, BIRTH, FAMILY, OBS_GYN, IMMUNISATION]
+_HISTORY_RULES: list[Rule] = [ALLERGY, SMOKING, ALCOHOL, DRUGS, TRAVEL, MEDS, SURGERY, BIRTH, FAMILY, OBS_GYN,
+                              IMMUNISATION]
 _PMH_RULES: list[Rule] = [ALLERGY, MEDS, SURGERY, FAMILY, SMOKING, ALCOHOL, IMMUNISATION, OBS_GYN, BIRTH]
 _SOCIAL_RULES: list[Rule] = [SMOKING, ALCOHOL, DRUGS, TRAVEL, SEXUAL, FAMILY, OCCUPATION, HOME, DIET]
 _SOCRATES: list[Rule] = [
     _rule(r"radiat|spreads?\b|moves? (to|down|up)", FactSlot.RADIATION),
-    _rule(r"\bworse\b|worsen|\bbetter\b|improv|reliev|aggravat|\beases?\b|trigger|exacerbat", FactSlot.EXACERBATING_RELIEVING),
-    _rule(r"\d+[- ](minute|hour|day|week|month|year)s?\b(?![- ]old)|\bago\b|\bsince\b|\bstarted\b|\bbegan\b|\bonset\b|for the (past|last)|sudden", FactSlot.ONSET),
+    _rule(r"\bworse\b|worsen|\bbetter\b|improv|reliev|aggravat|\beases?\b|trigger|exacerbat",
+          FactSlot.EXACERBATING_RELIEVING),
+    _rule(r"\d+[- ](minute|hour|day|week|month|year)s?\b(?![- ]old)|\bago\b|\bsince\b|\bstarted\b|\bbegan\b|\bonset\b|"
+          r"for the (past|last)|sudden", FactSlot.ONSET),
     _rule(r"\bsevere\b|\d+\s*/\s*10\b|out of (10|ten)|\bmild\b|\bmoderate\b|worst", FactSlot.SEVERITY),
     _rule(r"intermittent|constant|episod|comes and goes|\bdaily\b|at night|each time|every", FactSlot.TIMING),
-    _rule(r"\bsharp\b|\bdull\b|burning|stabbing|cramp|throbbing|aching|pressure|tight|described as", FactSlot.CHARACTER),
+    _rule(r"\bsharp\b|\bdull\b|burning|stabbing|cramp|throbbing|aching|pressure|tight|described as",
+          FactSlot.CHARACTER),
     _rule(r"\blocated\b|\bsite\b|left (upper|lower)|right (upper|lower)|quadrant", FactSlot.SITE),
 ]
 _ROS_SYSTEMS: list[Rule] = [
-    _rule(r"chest pain|palpitat|syncope|faint|orthopn|ankle swelling|leg swelling|edema|oedema", FactSlot.ROS_CARDIOVASCULAR),
+    _rule(r"chest pain|palpitat|syncope|faint|orthopn|ankle swelling|leg swelling|edema|oedema",
+          FactSlot.ROS_CARDIOVASCULAR),
     _rule(r"cough|breath|wheez|sputum|dyspn|haemoptysis|hemoptysis", FactSlot.ROS_RESPIRATORY),
-    _rule(r"nausea|vomit|diarrh|constipat|abdominal|stool|bowel|appetite|swallow|dysphag|heartburn|jaundice", FactSlot.ROS_GASTROINTESTINAL),
+    _rule(r"nausea|vomit|diarrh|constipat|abdominal|stool|bowel|appetite|swallow|dysphag|heartburn|jaundice",
+          FactSlot.ROS_GASTROINTESTINAL),
     _rule(r"urin|dysuria|haematuria|hematuria|bladder|flank|incontinen|discharge", FactSlot.ROS_GENITOURINARY),
     _rule(r"vision|visual|\beyes?\b|diplopia", FactSlot.ROS_EYES),
     _rule(r"headache|dizz|numb|tingl|weakness|tremor|seizure|confus|neurolog|memory", FactSlot.ROS_NEUROLOGICAL),
@@ -78,7 +92,8 @@ _SECTION_SLOTS: list[Rule] = [
     _rule(r"birth|develop|perinatal|prenatal", FactSlot.BIRTH_DEVELOPMENT), _rule(r"diet|nutri|feed", FactSlot.DIET),
     _rule(r"travel", FactSlot.TRAVEL), _rule(r"sexual", FactSlot.SEXUAL_HISTORY),
     _rule(r"occupation|work|employ", FactSlot.OCCUPATION), _rule(r"psych|mental", FactSlot.ROS_PSYCHIATRIC),
-    _rule(r"concern|worr", FactSlot.CONCERNS), _rule(r"expect", FactSlot.EXPECTATIONS), _rule(r"idea|belie", FactSlot.IDEAS),
+    _rule(r"concern|worr", FactSlot.CONCERNS), _rule(r"expect", FactSlot.EXPECTATIONS),
+    _rule(r"idea|belie", FactSlot.IDEAS),
 ]
 
 

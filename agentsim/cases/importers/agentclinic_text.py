@@ -4,6 +4,7 @@ first-person rewriting, keyword aliases, slugs and diagnosis-name removal. Pure 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from agentsim.model.case import mentions
@@ -29,7 +30,8 @@ def flatten_value(value: Any) -> str:
             text = flatten_value(sub)
             if not text:
                 continue
-            parts.append(f"{humanize(key)}: ({text})" if isinstance(sub, dict) and ";" in text else f"{humanize(key)}: {text}")
+            parts.append(f"{humanize(key)}: ({text})" if isinstance(sub, dict) and ";" in text
+                         else f"{humanize(key)}: {text}")
         return "; ".join(parts)
     return str(value)
 
@@ -52,7 +54,8 @@ def is_empty_text(text: str) -> bool:
     t = text.strip().strip(".").lower()
     return t in {"", "n/a", "na", "none provided", "not provided", "not available", "information not provided",
                  "not applicable", "unknown", "not reported", "not performed", "no data"} or bool(
-        re.fullmatch(r"(no additional (symptoms|information|details)|information not available)( (provided|noted|reported)( by the \w+)?)?", t)
+        re.fullmatch(r"(no additional (symptoms|information|details)|information not available)"
+                     r"( (provided|noted|reported)( by the \w+)?)?", t)
     )
 
 
@@ -107,7 +110,8 @@ _VERB_1ST = {
     "had": "had", "developed": "developed", "started": "started", "regained": "regained",
     "underwent": "underwent", "recalls": "recall", "admits": "admit", "attends": "attend",
 }
-_ADVERB = r"(?:(?:also|further|additionally|initially|now|recently|currently|still|occasionally|often|rarely|previously|never)\s+)?"
+_ADVERB = (r"(?:(?:also|further|additionally|initially|now|recently|currently|still|occasionally|often|rarely|"
+           r"previously|never)\s+)?")
 _SUBJECT = r"(?:the\s+patient|patient|he|she)"
 _REPORTING = r"(?:reports|notes|mentions|describes|complains\s+of|presents\s+with|endorses)"
 
@@ -216,7 +220,8 @@ def _lead_to_first_person(sentence: str, child_noun: str | None = None) -> str:
         if re.match(r"(experiencing|having|feeling|noticing)\b", rest, re.I):
             return _possessives(f"I've {adverb}been {rest}")
         return _possessives(f"I've {adverb}had {rest}")
-    lead = re.match(rf"^((?:over|in|for|during|since|after|before|on|at|today|yesterday|recently|earlier|last|this|about|a few|several|one|two|three|four|five|six|seven|\d)\b[^,.;]{{0,40}}?,?\s+)"
+    lead = re.match(rf"^((?:over|in|for|during|since|after|before|on|at|today|yesterday|recently|earlier|last|this|"
+                    rf"about|a few|several|one|two|three|four|five|six|seven|\d)\b[^,.;]{{0,40}}?,?\s+)"
                     rf"({_SUBJECT}\s+{_ADVERB}\w+\b.*)$", s, re.I)
     if lead:
         converted = to_first_person(lead.group(2))
@@ -239,9 +244,11 @@ def _possessives(text: str) -> str:
     # 'her' before a word that cannot follow a possessive is the object: 'told her that' -> 'told me that'
     text = re.sub(r"\bher\b(?=\s*(?:$|[.,;:!?]|\s(?:to|that|the|a|an|and|at|in|on|for|with|about|up|off|out|"
                   r"again|so|when|if|because)\b))", "me", text)
-    text = re.sub(rf"\b(and|but)\s+{_REPORTING}\s+(?=(experiencing|having|feeling)\b)", r"\1 I've been ", text, flags=re.I)
+    text = re.sub(rf"\b(and|but)\s+{_REPORTING}\s+(?=(experiencing|having|feeling)\b)", r"\1 I've been ", text,
+                  flags=re.I)
     text = re.sub(rf"\b(and|but)\s+{_REPORTING}\s+", r"\1 I've had ", text, flags=re.I)
-    text = re.sub(r"\b(and|but)\s+(\w+)\b", lambda x: f"{x.group(1)} {_VERB_1ST.get(x.group(2).lower(), x.group(2))}", text)
+    text = re.sub(r"\b(and|but)\s+(\w+)\b",
+                  lambda x: f"{x.group(1)} {_VERB_1ST.get(x.group(2).lower(), x.group(2))}", text)
     text = re.sub(r"\b(?:his|her)\b", "my", text)
     text = re.sub(r"\bhim\b", "me", text)
     text = re.sub(r"\b(?:himself|herself)\b", "myself", text)
@@ -256,8 +263,7 @@ def second_to_first_person(text: str) -> str:
         (r"\byours\b", "mine"), (r"\byour\b", "my"),
     ]
     for pattern, repl in rules:
-        text = re.sub(pattern, lambda m, r=repl: r.capitalize() if m.group(0)[0].isupper() and r[0] != "I" else r,
-                      text, flags=re.I)
+        text = re.sub(pattern, _keep_case(repl), text, flags=re.I)
     subject_before = r"(^|[,;:]\s*|\b(?:and|but|that|when|if|because|so|which|as|where|while|who|until|since|or)\s+)"
     text = re.sub(subject_before + r"you\b", lambda m: f"{m.group(1)}I", text, flags=re.I)
     return re.sub(r"\byou\b", "me", text, flags=re.I)
@@ -304,3 +310,12 @@ def remove_phrases(text: str, phrases: list[str]) -> str:
 
 def names_any(text: str, names: list[str]) -> bool:
     return any(mentions(text, n) for n in names)
+
+
+def _keep_case(repl: str) -> Callable[[re.Match[str]], str]:
+    """A replacement capitalised where the word it replaces was (a sentence start), except 'I', always capital."""
+
+    def sub(m: re.Match[str]) -> str:
+        return repl.capitalize() if m.group(0)[0].isupper() and repl[0] != "I" else repl
+
+    return sub
