@@ -69,8 +69,10 @@ def episode_public(row: EpisodeRow) -> EpisodePublic:
     return EpisodePublic(
         id=row.id, run_id=row.run_id, case_id=row.case_id, persona=row.persona, doctor=row.doctor,
         patient=row.patient, gatekeeper=row.gatekeeper, models={str(k): str(v) for k, v in models.items()},
-        seed=row.seed, max_turns=row.max_turns, budget=row.budget, status=row.status, termination=row.termination,
-        error=redact_text(row.error) if row.error else None, diagnosis=row.diagnosis, total_cost=row.total_cost, n_turns=row.n_turns,
+        seed=row.seed, max_turns=row.max_turns, budget=row.budget, status=row.status,
+        termination=row.termination,
+        error=redact_text(row.error) if row.error else None, diagnosis=row.diagnosis, total_cost=row.total_cost,
+        n_turns=row.n_turns,
         started_at=row.started_at, finished_at=row.finished_at, duration_ms=row.duration_ms,
     )
 

@@ -39,7 +39,8 @@ def list_cases(
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(4)]
     console.print(f"{len(cases)} cases", style="bold", markup=False)
     for i, row in enumerate([header, *lines]):
-        head = " ".join(cell.rjust(w) if j == 3 else cell.ljust(w) for j, (cell, w) in enumerate(zip(row[:4], widths, strict=True)))
+        cells = enumerate(zip(row[:4], widths, strict=True))
+        head = " ".join(cell.rjust(w) if j == 3 else cell.ljust(w) for j, (cell, w) in cells)
         room = console.width - len(head) - 1
         title = row[4] if len(row[4]) <= room else (row[4][:room - 1] + "…" if room > 1 else "")
         console.print(f"{head} {title}".rstrip(), style="bold" if i == 0 else None, markup=False, soft_wrap=True)

@@ -104,7 +104,8 @@ def run(
         typer.echo(json.dumps(episode_json(result), indent=2))
     elif quiet:
         s = result.score
-        verdict = f"likert {s.diagnosis.likert} ({'correct' if s.diagnosis.correct else 'incorrect'})" if s else "unscored"
+        correct = "correct" if s and s.diagnosis.correct else "incorrect"
+        verdict = f"likert {s.diagnosis.likert} ({correct})" if s else "unscored"
         typer.echo(f"{result.episode_id} {result.case_id} {result.termination.value} {verdict}")
     else:
         console.print(score_card(result.score, termination=result.termination.value, episode_id=result.episode_id))

@@ -217,9 +217,10 @@ def markdown(result: EpisodeResult) -> str:
         lines.append("")
     if result.score:
         s = result.score
-        lines += ["## Score", "", f"- diagnosis: {s.diagnosis.likert}/5 ({'correct' if s.diagnosis.correct else 'incorrect'})"
-                  f" — {s.diagnosis.explanation}", f"- history coverage: {s.history.coverage:.0%}; missed: "
-                  f"{', '.join(s.history.missed) or 'none'}", f"- cost: ${s.cost.total:,.0f}", f"- overall: {s.overall:.2f}"]
+        correct = "correct" if s.diagnosis.correct else "incorrect"
+        lines += ["## Score", "", f"- diagnosis: {s.diagnosis.likert}/5 ({correct}) — {s.diagnosis.explanation}",
+                  f"- history coverage: {s.history.coverage:.0%}; missed: {', '.join(s.history.missed) or 'none'}",
+                  f"- cost: ${s.cost.total:,.0f}", f"- overall: {s.overall:.2f}"]
     return "\n".join(lines)
 
 
