@@ -131,7 +131,7 @@ def _read_action(raw: object, *, limit: int) -> tuple[Action | None, str | None]
             error = exc.errors()[0]
             where = ".".join(str(part) for part in error["loc"])
             return None, f"doctor returned a dict that is not an action ({where + ': ' if where else ''}{error['msg']})"
-    if not isinstance(raw, Ask | Examine | Order | Diagnose):
+    if not isinstance(raw, Action):
         return None, (f"doctor returned {type(raw).__name__}, not an action: act must return "
                       "Ask, Examine, Order or Diagnose")
     if isinstance(raw, Order) and len(raw.tests) > limit:
