@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from agentsim.errors import UserError
+from agentsim.judge.agreement import cohen_kappa
 from agentsim.judge.diagnosis import grade_diagnosis
 
 sys.path.insert(0, str(Path(__file__).parent))  # bench/ is a folder of scripts, not a package
@@ -33,17 +34,6 @@ class Graded(BaseModel):
     label: Label
     judge: int
     explanation: str
-
-
-def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float | None:
-    """Cohen's kappa of two binary raters; None when chance agreement is total (kappa undefined)."""
-    n = len(a)
-    if n == 0:
-        return None
-    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    pa, pb = sum(a) / n, sum(b) / n
-    chance = pa * pb + (1 - pa) * (1 - pb)
-    return None if chance == 1 else (observed - chance) / (1 - chance)
 
 
 def confusion(human: Sequence[int], judge: Sequence[int]) -> list[list[int]]:
