@@ -19,6 +19,9 @@ from agentsim.cases.yamlio import describe_errors, parse_model, read_yaml
 from agentsim.errors import CaseFileError
 from agentsim.model.case import Case
 
+# the inquiry types are the model's own enum: pure data, not the matcher, so the set stays independent
+from agentsim.model.provenance import InquiryType
+
 ROOT = Path(__file__).resolve().parent
 MANIFEST = ROOT / "MANIFEST.sha256"
 RECORD_ITEMS = "records.yaml"
@@ -43,40 +46,6 @@ class Style(StrEnum):
     SPELLING = "spelling"
     TYPO = "typo"
     MULTI = "multi"
-
-
-class InquiryType(StrEnum):
-    DEMOGRAPHICS = "demographics"
-    PRESENTING_COMPLAINT = "presenting_complaint"
-    SITE = "site"
-    ONSET = "onset"
-    CHARACTER = "character"
-    RADIATION = "radiation"
-    ASSOCIATED_SYMPTOMS = "associated_symptoms"
-    TIMING = "timing"
-    EXACERBATING_RELIEVING = "exacerbating_relieving"
-    SEVERITY = "severity"
-    ANYTHING_ELSE = "anything_else"
-    SPECIFIC_SYMPTOM = "specific_symptom"
-    PAST_MEDICAL_HISTORY = "past_medical_history"
-    PAST_SURGICAL_HISTORY = "past_surgical_history"
-    MEDICATIONS = "medications"
-    ALLERGIES = "allergies"
-    FAMILY_HISTORY = "family_history"
-    SOCIAL_SMOKING = "social_smoking"
-    SOCIAL_ALCOHOL = "social_alcohol"
-    SOCIAL_DRUGS = "social_drugs"
-    SOCIAL_OCCUPATION = "social_occupation"
-    SOCIAL_HOME = "social_home"
-    SOCIAL_TRAVEL = "social_travel"
-    SOCIAL_SEXUAL_HISTORY = "social_sexual_history"
-    SOCIAL_DIET = "social_diet"
-    OBSTETRIC_GYNAE = "obstetric_gynae"
-    PAEDIATRIC = "paediatric"
-    IDEAS = "ideas"
-    CONCERNS = "concerns"
-    EXPECTATIONS = "expectations"
-    LAY_UNKNOWABLE = "lay_unknowable"
 
 
 class ExpectKind(StrEnum):
