@@ -153,13 +153,8 @@ def _parse(response: Any, model: str) -> Completion:
     calls: list[ToolCall] = []
     for call in getattr(message, "tool_calls", None) or []:
         raw = call.function.arguments or ""
-        try:
-            parsed: dict[str, Any] | str = json.loads(raw) if raw.strip() else {}
-        except json.JSONDecodeError:
-            parsed = raw  # the caller decides: the doctor sends a repair prompt
-        if not isinstance(parsed, dict):
-            parsed = raw
-        calls.append(ToolCall(id=call.id or "", name=call.function.name or "", arguments=parsed, raw_arguments=raw))
+        calls.append(ToolCall(id=call.id or "", name=call.function.name or "", arguments=_arguments(raw),
+                              raw_arguments=raw))
     usage = getattr(response, "usage", None)
     return Completion(
         text=(message.content or "").strip(), tool_calls=calls,
@@ -167,6 +162,16 @@ def _parse(response: Any, model: str) -> Completion:
         completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
         model=getattr(response, "model", None) or model,
     )
+
+
+def _arguments(raw: str) -> dict[str, Any] | str:
+    """A tool call's arguments as an object, or the raw text when they are not one: the caller decides what
+    to do with it (the doctor sends a repair prompt)."""
+    try:
+        parsed = json.loads(raw) if raw.strip() else {}
+    except json.JSONDecodeError:
+        return raw
+    return parsed if isinstance(parsed, dict) else raw
 
 
 def _cost(response: Any) -> tuple[float, bool]:
@@ -191,13 +196,7 @@ def _parse_wire(data: dict[str, Any], model: str) -> Completion:
     for call in message.get("tool_calls") or []:
         function = call.get("function") or {}
         raw = function.get("arguments") or ""
-        try:
-            parsed: dict[str, Any] | str = json.loads(raw) if raw.strip() else {}
-        except json.JSONDecodeError:
-            parsed = raw  # the caller decides: the doctor sends a repair prompt
-        if not isinstance(parsed, dict):
-            parsed = raw
-        calls.append(ToolCall(id=call.get("id") or "", name=function.get("name") or "", arguments=parsed,
+        calls.append(ToolCall(id=call.get("id") or "", name=function.get("name") or "", arguments=_arguments(raw),
                               raw_arguments=raw))
     usage = data.get("usage") or {}
     return Completion(
